@@ -98,7 +98,7 @@ public final class ValidateCommand implements Callable<Integer> {
         boolean signed = Dom.child(doc.getDocumentElement(), Ns.EXT, "UBLExtensions") != null;
         PreflightOptions options = (signed ? PreflightOptions.signed() : PreflightOptions.unsigned())
                 .strict(strict).withExpectedPih(expectedPih).withExpectedIcv(expectedIcv);
-        ValidationReport report = Preflight.check(doc, options);
+        ValidationReport report = Preflight.check(doc, bytes, options);
         InvoiceFacts facts = InvoiceFacts.read(doc);
         boolean verify = signed && (strict || facts.simplified()) && Ns.INVOICE.equals(doc.getDocumentElement().getNamespaceURI());
         if (verify) {

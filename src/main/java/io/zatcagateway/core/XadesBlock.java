@@ -28,6 +28,10 @@ final class XadesBlock {
 
     /** The signed properties; {@code standalone} adds the namespace declarations ZATCA's digest text carries. */
     static String signedProperties(String signingTime, SigningIdentity id, boolean standalone) {
+        return signedProperties(signingTime, id.certificateDigest(), id.issuerName(), id.serialNumber(), standalone);
+    }
+
+    static String signedProperties(String signingTime, String certDigest, String issuerName, String serial, boolean standalone) {
         String ds = standalone ? " xmlns:ds=\"" + Ns.DS + "\"" : "";
         String xades = standalone ? " xmlns:xades=\"" + Ns.XADES + "\"" : "";
         return "<xades:SignedProperties" + xades + " Id=\"xadesSignedProperties\">\n"
@@ -37,11 +41,11 @@ final class XadesBlock {
                 + indent(44) + "<xades:Cert>\n"
                 + indent(48) + "<xades:CertDigest>\n"
                 + indent(52) + "<ds:DigestMethod" + ds + " Algorithm=\"" + SHA256 + "\"/>\n"
-                + indent(52) + "<ds:DigestValue" + ds + ">" + id.certificateDigest() + "</ds:DigestValue>\n"
+                + indent(52) + "<ds:DigestValue" + ds + ">" + certDigest + "</ds:DigestValue>\n"
                 + indent(48) + "</xades:CertDigest>\n"
                 + indent(48) + "<xades:IssuerSerial>\n"
-                + indent(52) + "<ds:X509IssuerName" + ds + ">" + Dom.escape(id.issuerName(), false) + "</ds:X509IssuerName>\n"
-                + indent(52) + "<ds:X509SerialNumber" + ds + ">" + id.serialNumber() + "</ds:X509SerialNumber>\n"
+                + indent(52) + "<ds:X509IssuerName" + ds + ">" + Dom.escape(issuerName, false) + "</ds:X509IssuerName>\n"
+                + indent(52) + "<ds:X509SerialNumber" + ds + ">" + serial + "</ds:X509SerialNumber>\n"
                 + indent(48) + "</xades:IssuerSerial>\n"
                 + indent(44) + "</xades:Cert>\n"
                 + indent(40) + "</xades:SigningCertificate>\n"

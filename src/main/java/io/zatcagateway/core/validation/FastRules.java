@@ -449,7 +449,7 @@ final class FastRules {
 
     private void percent(String code, String value, String loc) {
         BigDecimal v = dec(value);
-        if (v == null || v.signum() < 0 || v.compareTo(HUNDRED) > 0 || v.stripTrailingZeros().scale() > 2) {
+        if (v == null || v.signum() < 0 || v.compareTo(HUNDRED) > 0 || v.scale() > 2) {
             error(code, "'" + value + "' must be a number from 0.00 to 100.00 with at most two decimals", loc);
         }
     }
@@ -481,10 +481,10 @@ final class FastRules {
             if (standard && withVat == null) {
                 error("BR-KSA-53", "line amount with VAT (KSA-12, cac:TaxTotal/cbc:RoundingAmount) is required on standard documents", loc + "/cac:TaxTotal/cbc:RoundingAmount");
             }
-            if (vat != null && vat.stripTrailingZeros().scale() > 2) {
+            if (vat != null && vat.scale() > 2) {
                 warning("BR-KSA-DEC-03", "line VAT amount " + vat.toPlainString() + " has more than two decimals", loc + "/cac:TaxTotal/cbc:TaxAmount");
             }
-            if (withVat != null && withVat.stripTrailingZeros().scale() > 2) {
+            if (withVat != null && withVat.scale() > 2) {
                 warning("BR-KSA-DEC-04", "line amount with VAT " + withVat.toPlainString() + " has more than two decimals", loc + "/cac:TaxTotal/cbc:RoundingAmount");
             }
             if (net != null && vat != null && withVat != null && !same(withVat, net.add(vat))) {

@@ -4,7 +4,9 @@ import io.zatcagateway.core.InvoiceFacts;
 import io.zatcagateway.core.xml.Ns;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.ByteArrayInputStream;
 import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -18,6 +20,14 @@ public final class Preflight {
     }
 
     public static ValidationReport check(Document doc, PreflightOptions options) {
+        return check(doc, null, options);
+    }
+
+    /**
+     * As {@link #check(Document, PreflightOptions)}; {@code source}, the bytes {@code doc} was parsed from (already
+     * accepted by {@code SecureXml}), lets schema errors carry a line and column.
+     */
+    public static ValidationReport check(Document doc, byte[] source, PreflightOptions options) {
         Element root = doc.getDocumentElement();
         List<Finding> findings = new ArrayList<>();
         if (!Ns.INVOICE.equals(root.getNamespaceURI()) || !"Invoice".equals(root.getLocalName())) {
@@ -28,7 +38,7 @@ public final class Preflight {
         InvoiceFacts facts = InvoiceFacts.read(doc);
         findings.addAll(FastRules.check(root, facts, options));
         if (options.mode() == PreflightOptions.Mode.STRICT) {
-            findings.addAll(XsdValidator.validate(new DOMSource(doc)));
+            findings.addAll(XsdValidator.validate(source != null ? new StreamSource(new ByteArrayInputStream(source)) : new DOMSource(doc)));
             findings.addAll(En16931Schematron.validate(doc, facts.simplified()));
         }
         return new ValidationReport(findings);

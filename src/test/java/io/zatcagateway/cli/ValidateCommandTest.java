@@ -1,0 +1,78 @@
+package io.zatcagateway.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.zatcagateway.core.DocumentType;
+import io.zatcagateway.core.InvoiceHash;
+import io.zatcagateway.core.InvoiceSigner;
+import io.zatcagateway.core.SignedInvoice;
+import io.zatcagateway.core.ubl.SampleDocuments;
+import io.zatcagateway.testsupport.TestPki;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new GatewayCli());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(out));
+        return new Run(cl.execute(args), out.toString());
+    }
+
+    @Test
+    void aSignedChainPassesAndABrokenLinkFails() throws Exception {
+        SampleDocuments samples = new SampleDocuments(TestPki.SELLER_VAT, "Test Seller LLC");
+        InvoiceSigner signer = new InvoiceSigner(TestPki.identity());
+        String pih = InvoiceHash.GENESIS_PIH;
+        Path[] files = new Path[3];
+        for (int i = 0; i < 3; i++) {
+            SignedInvoice s = signer.sign(samples.document(DocumentType.INVOICE, i != 1, "V-" + i, null).getBytes(StandardCharsets.UTF_8),
+                    i + 1, pih, Instant.now());
+            files[i] = Files.write(dir.resolve("doc-" + i + ".xml"), s.xml());
+            pih = s.invoiceHash();
+        }
+        Run ok = run("validate", "--chain", "--pih", InvoiceHash.GENESIS_PIH, files[0].toString(), files[1].toString(), files[2].toString());
+        assertEquals(0, ok.exit(), ok.out());
+        assertTrue(ok.out().contains("3 passed, 0 failed"), ok.out());
+
+        Run gap = run("validate", "--chain", "--pih", InvoiceHash.GENESIS_PIH, files[0].toString(), files[2].toString());
+        assertEquals(1, gap.exit(), gap.out());
+        assertTrue(gap.out().contains("PIH-MISMATCH") && gap.out().contains("ICV-MISMATCH"), gap.out());
+    }
+
+    @Test
+    void ruleViolationsAndHostileFilesExitOne() throws Exception {
+        SampleDocuments samples = new SampleDocuments(TestPki.SELLER_VAT, "Test Seller LLC");
+        Path bad = Files.writeString(dir.resolve("bad.xml"), samples.document(DocumentType.CREDIT_NOTE, false, "V-9", "V-1")
+                .replaceAll("<cbc:InstructionNote>[^<]*</cbc:InstructionNote>", ""));
+        Run r = run("validate", bad.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("ERROR BR-KSA-17"), r.out());
+
+        Path xxe = Files.writeString(dir.resolve("xxe.xml"), "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>");
+        Run h = run("validate", xxe.toString());
+        assertEquals(1, h.exit());
+        assertTrue(h.out().contains("XML-DOCTYPE"), h.out());
+        assertTrue(!h.out().contains("root:"), h.out());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, run("validate").exit());
+    }
+}
