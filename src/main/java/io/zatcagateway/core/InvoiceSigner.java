@@ -20,7 +20,7 @@ import org.w3c.dom.Node;
  * Thread-safe: one signer per EGS identity can serve any number of threads.
  */
 public final class InvoiceSigner {
-    private static final String PLACEHOLDER = "<ext:UBLExtensions/>";
+    private static final byte[] PLACEHOLDER = "<ext:UBLExtensions/>".getBytes(StandardCharsets.US_ASCII);
 
     private final SigningIdentity identity;
 
@@ -66,15 +66,31 @@ public final class InvoiceSigner {
         String qr = QrCode.encode(facts, hash, signatureValue, identity);
         qrValue.setTextContent(qr);
 
-        String text = XmlWriter.toText(doc);
-        int at0 = text.indexOf(PLACEHOLDER);
-        if (at0 < 0 || text.indexOf(PLACEHOLDER, at0 + 1) >= 0) {
+        byte[] text = XmlWriter.toUtf8(doc);
+        int at0 = indexOf(text, PLACEHOLDER, 0);
+        if (at0 < 0 || indexOf(text, PLACEHOLDER, at0 + 1) >= 0) {
             throw new IllegalStateException("signature placeholder not found exactly once in the serialised document");
         }
-        String block = XadesBlock.extensions(hash, XadesBlock.signedPropertiesDigest(time, identity), signatureValue, time, identity);
-        String signed = text.substring(0, at0) + block + text.substring(at0 + PLACEHOLDER.length());
-        return new SignedInvoice(signed.getBytes(StandardCharsets.UTF_8), hash, facts.uuid(), icv, pih, qr,
-                signatureValue, time, facts);
+        byte[] block = XadesBlock.extensions(hash, XadesBlock.signedPropertiesDigest(time, identity), signatureValue, time, identity)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] signed = new byte[text.length - PLACEHOLDER.length + block.length];
+        System.arraycopy(text, 0, signed, 0, at0);
+        System.arraycopy(block, 0, signed, at0, block.length);
+        System.arraycopy(text, at0 + PLACEHOLDER.length, signed, at0 + block.length, text.length - at0 - PLACEHOLDER.length);
+        return new SignedInvoice(signed, hash, facts.uuid(), icv, pih, qr, signatureValue, time, facts);
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** The QR reference's binary object (created after the last additional document reference when missing). */

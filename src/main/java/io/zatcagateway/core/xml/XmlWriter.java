@@ -30,6 +30,18 @@ public final class XmlWriter {
         return w.toString();
     }
 
+    /** The document as UTF-8 bytes with an XML declaration. */
+    public static byte[] toUtf8(Document doc) {
+        doc.setXmlStandalone(true);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(32 * 1024);
+        try {
+            IDENTITY.get().transform(new DOMSource(doc), new StreamResult(out));
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot serialise XML: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
     private static Transformer newIdentity() {
         try {
             Transformer t = FACTORY.newTransformer();
