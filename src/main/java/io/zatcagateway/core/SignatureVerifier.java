@@ -33,7 +33,16 @@ public final class SignatureVerifier {
     private SignatureVerifier() {
     }
 
+    /** Parsed certificates by their base64 text: an EGS signs thousands of documents with one certificate. */
+    private static final Map<String, X509Certificate> CERTIFICATES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_CERTIFICATES = 10_000;
+
     public static ValidationReport verify(Document doc) {
+        return verify(doc, null);
+    }
+
+    /** As {@link #verify(Document)}, with the document's invoice hash when the caller has already computed it. */
+    public static ValidationReport verify(Document doc, String knownHash) {
         List<Finding> out = new ArrayList<>();
         InvoiceFacts facts = InvoiceFacts.read(doc);
         Element sig = signatureElement(doc);
@@ -42,7 +51,7 @@ public final class SignatureVerifier {
                     "/Invoice/ext:UBLExtensions"));
             return new ValidationReport(out);
         }
-        String hash = InvoiceHash.of(doc);
+        String hash = knownHash != null ? knownHash : InvoiceHash.of(doc);
         String statedHash = null;
         String statedSpDigest = null;
         Element signedInfo = Dom.child(sig, Ns.DS, "SignedInfo");
@@ -70,7 +79,7 @@ public final class SignatureVerifier {
             out.add(Finding.error("SIG-CERTIFICATE", "no ds:X509Certificate", "ds:KeyInfo"));
         } else {
             try {
-                cert = Crypto.certificate(certText);
+                cert = certificate(certText);
             } catch (GeneralSecurityException e) {
                 out.add(Finding.error("SIG-CERTIFICATE", "ds:X509Certificate cannot be read: " + e.getMessage(), "ds:X509Certificate"));
             }
@@ -191,6 +200,18 @@ public final class SignatureVerifier {
             out.add(Finding.error("QR-TAG-" + tag, "QR tag " + tag + " is '" + have + "' but the document gives '" + expected + "'",
                     "cac:AdditionalDocumentReference[cbc:ID='QR']"));
         }
+    }
+
+    private static X509Certificate certificate(String text) throws GeneralSecurityException {
+        X509Certificate c = CERTIFICATES.get(text);
+        if (c == null) {
+            c = Crypto.certificate(text);
+            if (CERTIFICATES.size() >= MAX_CACHED_CERTIFICATES) {
+                CERTIFICATES.clear();
+            }
+            CERTIFICATES.put(text, c);
+        }
+        return c;
     }
 
     static Element signatureElement(Document doc) {

@@ -53,6 +53,14 @@ import org.w3c.dom.NodeList;
 public final class FatooraSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FatooraSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static {
+        // without TCP_NODELAY, Nagle's algorithm and delayed ACKs stall each exchange ~40 ms on loopback;
+        // the JDK server reads this once, when its classes load
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     static final String INVALID_OTP = "{\"errors\":[{\"code\":\"Invalid-OTP\",\"message\":\"The provided OTP is invalid\"}]}";
 
     private final SimulatorConfig config;
@@ -541,7 +549,7 @@ public final class FatooraSimulator implements AutoCloseable {
             errors.add(message("ERROR", "certificate-mismatch", "SIGNATURE_ERRORS", "the document is not signed with this CSID's certificate"));
         }
         ValidationReport report = Preflight.check(doc, xml, PreflightOptions.signed().strict(config.strictValidation()))
-                .plus(SignatureVerifier.verify(doc));
+                .plus(SignatureVerifier.verify(doc, hash));
         for (Finding f : report.findings()) {
             if (f.severity() == Severity.INFO) {
                 continue;
