@@ -72,6 +72,21 @@ class ValidateCommandTest {
     }
 
     @Test
+    void verifyChecksTheStampOfAnyKind() throws Exception {
+        SampleDocuments samples = new SampleDocuments(TestPki.SELLER_VAT, "Test Seller LLC");
+        SignedInvoice s = new InvoiceSigner(TestPki.identity()).sign(samples.document(DocumentType.DEBIT_NOTE, false, "V-5", "V-1")
+                .getBytes(StandardCharsets.UTF_8), 5, InvoiceHash.GENESIS_PIH, Instant.now());
+        Path ok = Files.write(dir.resolve("ok.xml"), s.xml());
+        Run good = run("verify", ok.toString());
+        assertEquals(0, good.exit(), good.out());
+        assertTrue(good.out().contains("VERIFIED (invoice hash " + s.invoiceHash() + ")"), good.out());
+        Path bad = Files.writeString(dir.resolve("bad.xml"), new String(s.xml(), StandardCharsets.UTF_8).replace("Notebook A4", "Notebook A5"));
+        Run tampered = run("verify", bad.toString());
+        assertEquals(1, tampered.exit(), tampered.out());
+        assertTrue(tampered.out().contains("SIG-INVOICE-HASH"), tampered.out());
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, run("validate").exit());
     }

@@ -254,6 +254,33 @@ class SimulatorApiTest {
         assertEquals(200, client.report(next, s.invoiceHash(), s.uuid(), s.xml()).status());
     }
 
+    @Test
+    void renewalCanDemandTheComplianceChecksAgainWith428() throws Exception {
+        try (FatooraSimulator strictRenewal = new FatooraSimulator(SimulatorConfig.defaults().withRenewalRequiringCompliance(true)).start()) {
+            FatooraSimulator saved = sim;
+            FatooraClient savedClient = client;
+            sim = strictRenewal;
+            client = new FatooraClient(strictRenewal.baseUrl(), Duration.ofSeconds(5));
+            try {
+                Egs egs = onboard(vat(16), "0100");
+                CsrGenerator.Csr csr = CsrGenerator.generate(profile(egs.vat(), "0100", ZatcaEnvironment.DEVELOPER_PORTAL));
+                Answer renewed = client.renewProductionCsid(egs.pcsid(), otp(egs.vat()), csr.apiValue());
+                assertEquals(428, renewed.status(), renewed.body().toString());
+                Credentials ccsid = renewed.credentials();
+                assertNotNull(ccsid.binarySecurityToken());
+                SigningIdentity id = new SigningIdentity(csr.keyPair().getPrivate(), ccsid.certificate());
+                assertEquals(400, client.productionCsid(ccsid, renewed.text("requestID")).status(), "checks first");
+                for (DocumentType t : new DocumentType[] {DocumentType.INVOICE, DocumentType.CREDIT_NOTE, DocumentType.DEBIT_NOTE}) {
+                    assertEquals(200, complianceCheck(ccsid, id, egs.samples(), t, true).status());
+                }
+                assertEquals(200, client.productionCsid(ccsid, renewed.text("requestID")).status());
+            } finally {
+                sim = saved;
+                client = savedClient;
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ reporting and clearance answers
 
     @Test
