@@ -11,6 +11,20 @@ final class Config {
     private Config() {
     }
 
+    /** Blocks until the JVM is asked to stop (Ctrl+C, SIGTERM), then closes {@code running}. */
+    static void untilStopped(AutoCloseable running) throws InterruptedException {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("error while stopping: " + e.getMessage());
+            }
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+
     static Properties load(Path file) throws IOException {
         Properties p = new Properties();
         Path f = file != null ? file : Path.of(System.getProperty("gateway.config", "config/application.properties"));

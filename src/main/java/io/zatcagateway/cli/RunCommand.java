@@ -4,7 +4,6 @@ import io.zatcagateway.simulator.FatooraSimulator;
 import io.zatcagateway.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,19 +20,14 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimulatorConfig c = SimulatorConfig.from(Config.load(config));
-        CountDownLatch stopped = new CountDownLatch(1);
         try (FatooraSimulator sim = new FatooraSimulator(c).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                sim.close();
-                stopped.countDown();
-            }, "gateway-shutdown"));
             System.out.println("zatca-gateway started");
             System.out.println("  embedded Fatoora simulator: " + sim.baseUrl());
             System.out.println("  ERP intake, chain and submission routes: not built yet (issues #5 and #6); "
                     + "use 'validate' to check documents and the simulator API to submit them");
             System.out.println("Stop with Ctrl+C.");
             System.out.flush();
-            stopped.await();
+            Config.untilStopped(sim);
         }
         return 0;
     }

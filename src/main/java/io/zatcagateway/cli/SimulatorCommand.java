@@ -6,7 +6,6 @@ import io.zatcagateway.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,23 +26,18 @@ public final class SimulatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Properties p = Config.load(config);
-        SimulatorConfig c = SimulatorConfig.from(p);
         if (port != null) {
-            c = c.withPort(port);
+            p.setProperty("simulator.port", String.valueOf(port));
         }
-        CountDownLatch stopped = new CountDownLatch(1);
+        SimulatorConfig c = SimulatorConfig.from(p);
         try (FatooraSimulator sim = new FatooraSimulator(c).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                sim.close();
-                stopped.countDown();
-            }, "simulator-shutdown"));
             OtpRegistry.Otp otp = sim.issueOtp(vat);
             System.out.println("Fatoora simulator listening on " + sim.baseUrl());
             System.out.println("environment " + c.environment().id() + " (CSR template " + c.environment().templateName() + ")");
             System.out.println("OTP for VAT " + vat + ": " + otp.code() + " (valid until " + otp.expiresAt() + ", single use)");
             System.out.println("admin: " + sim.adminUrl() + "/otp?vat=<VAT> (POST), /records, /faults (GET/PUT), /clock, /clearance, /health");
             System.out.flush();
-            stopped.await();
+            Config.untilStopped(sim);
         }
         return 0;
     }

@@ -24,59 +24,35 @@ public record SimulatorConfig(String host, int port, ZatcaEnvironment environmen
                               boolean clearanceEnabled, boolean renewalRequiresCompliance, int threads) {
 
     public static SimulatorConfig defaults() {
-        return new SimulatorConfig("127.0.0.1", 0, ZatcaEnvironment.DEVELOPER_PORTAL, Duration.ofDays(365), Duration.ofDays(365),
-                false, "", 5 * 1024 * 1024, true, false, 8);
+        return from(new Properties());
     }
 
-    private SimulatorConfig withRenewal(boolean r) {
-        return new SimulatorConfig(host, port, environment, productionValidity, complianceValidity, strictValidation, demoOtp,
-                maxBodyBytes, clearanceEnabled, r, threads);
-    }
-
-    public SimulatorConfig withPort(int p) {
-        return new SimulatorConfig(host, p, environment, productionValidity, complianceValidity, strictValidation, demoOtp,
-                maxBodyBytes, clearanceEnabled, renewalRequiresCompliance, threads);
-    }
-
-    public SimulatorConfig withProductionValidity(Duration d) {
-        return new SimulatorConfig(host, port, environment, d, complianceValidity, strictValidation, demoOtp,
-                maxBodyBytes, clearanceEnabled, renewalRequiresCompliance, threads);
-    }
-
-    public SimulatorConfig withDemoOtp(String otp) {
-        return new SimulatorConfig(host, port, environment, productionValidity, complianceValidity, strictValidation, otp,
-                maxBodyBytes, clearanceEnabled, renewalRequiresCompliance, threads);
-    }
-
-    public SimulatorConfig withStrictValidation(boolean s) {
-        return new SimulatorConfig(host, port, environment, productionValidity, complianceValidity, s, demoOtp,
-                maxBodyBytes, clearanceEnabled, renewalRequiresCompliance, threads);
-    }
-
-    public SimulatorConfig withMaxBodyBytes(int m) {
-        return new SimulatorConfig(host, port, environment, productionValidity, complianceValidity, strictValidation, demoOtp,
-                m, clearanceEnabled, renewalRequiresCompliance, threads);
-    }
-
-    public SimulatorConfig withRenewalRequiringCompliance(boolean r) {
-        return withRenewal(r);
+    /** The defaults with some keys set, e.g. {@code of("simulator.production-csid-validity", "PT5M")}. */
+    public static SimulatorConfig of(String... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values come in pairs");
+        }
+        Properties p = new Properties();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return from(p);
     }
 
     /** Reads {@code simulator.*} keys; absent keys keep their defaults. */
     public static SimulatorConfig from(Properties p) {
-        SimulatorConfig d = defaults();
         return new SimulatorConfig(
-                p.getProperty("simulator.host", d.host),
-                Integer.parseInt(p.getProperty("simulator.port", String.valueOf(d.port)).trim()),
-                ZatcaEnvironment.fromId(p.getProperty("simulator.environment", d.environment.id())),
-                Duration.parse(p.getProperty("simulator.production-csid-validity", d.productionValidity.toString()).trim()),
-                Duration.parse(p.getProperty("simulator.compliance-csid-validity", d.complianceValidity.toString()).trim()),
-                Boolean.parseBoolean(p.getProperty("simulator.strict-validation", String.valueOf(d.strictValidation)).trim()),
-                p.getProperty("simulator.demo-otp", d.demoOtp).trim(),
-                Integer.parseInt(p.getProperty("simulator.max-body-bytes", String.valueOf(d.maxBodyBytes)).trim()),
-                Boolean.parseBoolean(p.getProperty("simulator.clearance-enabled", String.valueOf(d.clearanceEnabled)).trim()),
+                p.getProperty("simulator.host", "127.0.0.1").trim(),
+                Integer.parseInt(p.getProperty("simulator.port", "0").trim()),
+                ZatcaEnvironment.fromId(p.getProperty("simulator.environment", "developer-portal")),
+                Duration.parse(p.getProperty("simulator.production-csid-validity", "P365D").trim()),
+                Duration.parse(p.getProperty("simulator.compliance-csid-validity", "P365D").trim()),
+                Boolean.parseBoolean(p.getProperty("simulator.strict-validation", "false").trim()),
+                p.getProperty("simulator.demo-otp", "").trim(),
+                Integer.parseInt(p.getProperty("simulator.max-body-bytes", String.valueOf(5 * 1024 * 1024)).trim()),
+                Boolean.parseBoolean(p.getProperty("simulator.clearance-enabled", "true").trim()),
                 Boolean.parseBoolean(p.getProperty("simulator.renewal-requires-compliance", "false").trim()),
-                Integer.parseInt(p.getProperty("simulator.threads", String.valueOf(d.threads)).trim()));
+                Integer.parseInt(p.getProperty("simulator.threads", "8").trim()));
     }
 
     /** The path ZATCA's environment lives under, e.g. {@code /e-invoicing/developer-portal}. */

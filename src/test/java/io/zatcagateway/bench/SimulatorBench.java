@@ -59,7 +59,7 @@ public class SimulatorBench {
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            sim = new FatooraSimulator(SimulatorConfig.defaults().withDemoOtp("111111").withStrictValidation(false)).start();
+            sim = new FatooraSimulator(SimulatorConfig.of("simulator.demo-otp", "111111")).start();
             client = new FatooraClient(sim.baseUrl(), Duration.ofSeconds(30));
             var pool = new org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager();
             pool.setMaxTotal(16);

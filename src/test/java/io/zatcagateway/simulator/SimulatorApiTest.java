@@ -47,7 +47,7 @@ class SimulatorApiTest {
 
     @BeforeAll
     static void start() throws IOException {
-        sim = new FatooraSimulator(SimulatorConfig.defaults().withProductionValidity(Duration.ofHours(2))).start();
+        sim = new FatooraSimulator(SimulatorConfig.of("simulator.production-csid-validity", "PT2H")).start();
         client = new FatooraClient(sim.baseUrl(), Duration.ofSeconds(5));
     }
 
@@ -256,12 +256,7 @@ class SimulatorApiTest {
 
     @Test
     void renewalCanDemandTheComplianceChecksAgainWith428() throws Exception {
-        try (FatooraSimulator strictRenewal = new FatooraSimulator(SimulatorConfig.defaults().withRenewalRequiringCompliance(true)).start()) {
-            FatooraSimulator saved = sim;
-            FatooraClient savedClient = client;
-            sim = strictRenewal;
-            client = new FatooraClient(strictRenewal.baseUrl(), Duration.ofSeconds(5));
-            try {
+        withSimulator(SimulatorConfig.of("simulator.renewal-requires-compliance", "true"), () -> {
                 Egs egs = onboard(vat(16), "0100");
                 CsrGenerator.Csr csr = CsrGenerator.generate(profile(egs.vat(), "0100", ZatcaEnvironment.DEVELOPER_PORTAL));
                 Answer renewed = client.renewProductionCsid(egs.pcsid(), otp(egs.vat()), csr.apiValue());
@@ -274,11 +269,7 @@ class SimulatorApiTest {
                     assertEquals(200, complianceCheck(ccsid, id, egs.samples(), t, true).status());
                 }
                 assertEquals(200, client.productionCsid(ccsid, renewed.text("requestID")).status());
-            } finally {
-                sim = saved;
-                client = savedClient;
-            }
-        }
+        });
     }
 
     // ------------------------------------------------------------------ reporting and clearance answers
@@ -372,25 +363,34 @@ class SimulatorApiTest {
         assertTrue(a.body().toString().contains("compliance CSID"), a.body().toString());
     }
 
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} against a second simulator with other settings (the helpers use {@code sim} and {@code client}). */
+    static void withSimulator(SimulatorConfig config, Body body) throws Exception {
+        FatooraSimulator saved = sim;
+        FatooraClient savedClient = client;
+        try (FatooraSimulator other = new FatooraSimulator(config).start()) {
+            sim = other;
+            client = new FatooraClient(other.baseUrl(), Duration.ofSeconds(5));
+            body.run();
+        } finally {
+            sim = saved;
+            client = savedClient;
+        }
+    }
+
     @Test
     void anExpiredProductionCsidGets401() throws Exception {
-        try (FatooraSimulator shortLived = new FatooraSimulator(SimulatorConfig.defaults().withProductionValidity(Duration.ofMinutes(5))).start()) {
-            FatooraSimulator saved = sim;
-            FatooraClient savedClient = client;
-            sim = shortLived;
-            client = new FatooraClient(shortLived.baseUrl(), Duration.ofSeconds(5));
-            try {
-                Egs egs = onboard(vat(12), "0100");
-                SignedInvoice s = egs.next(DocumentType.INVOICE, true);
-                shortLived.clock().advance(Duration.ofMinutes(6));
-                Answer a = client.report(egs.pcsid(), s.invoiceHash(), s.uuid(), s.xml());
-                assertEquals(401, a.status());
-                assertTrue(a.body().toString().contains("expired"), a.body().toString());
-            } finally {
-                sim = saved;
-                client = savedClient;
-            }
-        }
+        withSimulator(SimulatorConfig.of("simulator.production-csid-validity", "PT5M"), () -> {
+            Egs egs = onboard(vat(12), "0100");
+            SignedInvoice s = egs.next(DocumentType.INVOICE, true);
+            sim.clock().advance(Duration.ofMinutes(6));
+            Answer a = client.report(egs.pcsid(), s.invoiceHash(), s.uuid(), s.xml());
+            assertEquals(401, a.status());
+            assertTrue(a.body().toString().contains("expired"), a.body().toString());
+        });
     }
 
     @Test
