@@ -548,7 +548,9 @@ public final class FatooraSimulator implements AutoCloseable {
         if (docCert != null && !docCert.equals(csidCert)) {
             errors.add(message("ERROR", "certificate-mismatch", "SIGNATURE_ERRORS", "the document is not signed with this CSID's certificate"));
         }
-        ValidationReport report = Preflight.check(doc, xml, PreflightOptions.signed().strict(config.strictValidation()))
+        PreflightOptions options = new PreflightOptions(config.strictValidation() ? PreflightOptions.Mode.STRICT : PreflightOptions.Mode.FAST,
+                PreflightOptions.Stage.SIGNED, null, null, java.time.LocalDate.ofInstant(now, PreflightOptions.RIYADH));
+        ValidationReport report = Preflight.check(doc, xml, options)
                 .plus(SignatureVerifier.verify(doc, hash));
         for (Finding f : report.findings()) {
             if (f.severity() == Severity.INFO) {
