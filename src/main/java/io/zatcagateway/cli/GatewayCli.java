@@ -15,7 +15,17 @@ public final class GatewayCli implements Runnable {
     }
 
     public static int execute(String... args) {
-        return new CommandLine(new GatewayCli()).execute(args);
+        return new CommandLine(new GatewayCli()).setExecutionExceptionHandler(GatewayCli::failed).execute(args);
+    }
+
+    /** A command that fails says why in one line (the stack trace only with -Dgateway.debug=true) and exits 1. */
+    static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        cl.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        if (Boolean.getBoolean("gateway.debug")) {
+            e.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return 1;
     }
 
     public static void main(String[] args) {

@@ -91,7 +91,7 @@ public record EgsConfig(String id, ZatcaEnvironment environment, String baseUrl,
                 trim(p.getProperty("district")), city, postal, trim(p.getProperty("address", (street == null ? "" : street) + ", " + (city == null ? "" : city))),
                 trim(p.getProperty("industry")), standard, simplified, trim(p.getProperty("solution-name")),
                 trim(p.getProperty("solution-version")), trim(p.getProperty("device-serial")));
-        if (standard || simplified) {
+        {
             for (String s : c.profile().problems()) {
                 String named = s.replace("organization-name:", "seller-name:").replace("organization-unit:", "branch:")
                         .replace("serial-number:", "solution-name/solution-version/device-serial:");

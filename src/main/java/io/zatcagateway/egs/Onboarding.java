@@ -33,6 +33,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * asked for once the compliance CSID exists) and never resends a CSR that ZATCA refused.
  */
 public final class Onboarding {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Onboarding.class);
     /** How a run ended: {@code ok}, or which step failed, ZATCA's message and what to do next. */
     public record Result(boolean ok, String step, String message, String nextAction) {
         static Result done(String message) {
@@ -90,7 +91,7 @@ public final class Onboarding {
 
     private Result proceed(EgsSecrets s, Supplier<String> otp) throws IOException, InterruptedException {
         String what = s.renewing ? "renewal" : "onboarding";
-        out.println(what + " of EGS " + egs.id() + " (" + egs.environment().id() + ", " + client.baseUrl() + ")");
+        say(what + " of EGS " + egs.id() + " (" + egs.environment().id() + ", " + client.baseUrl() + ")");
         while (true) {
             Result r = switch (s.step) {
                 case NEW -> newCsr(s);
@@ -100,7 +101,7 @@ public final class Onboarding {
                 case ONBOARDED -> Result.done(what + " of EGS " + egs.id() + " complete");
             };
             if (r != null) {
-                out.println(r.ok() ? "OK: " + r.message() : "FAILED at " + r.step() + ": " + r.message() + "\n  next: " + r.nextAction());
+                say(r.ok() ? "OK: " + r.message() : "FAILED at " + r.step() + ": " + r.message() + "\n  next: " + r.nextAction());
                 return r;
             }
         }
@@ -119,7 +120,7 @@ public final class Onboarding {
         s.csr = csr.apiValue();
         s.step = EgsSecrets.Step.CSR_READY;
         save(s);
-        out.println("  [1] new key and CSR made for " + egs.profile().commonName() + " (template " + egs.environment().templateName() + ")");
+        say("  [1] new key and CSR made for " + egs.profile().commonName() + " (template " + egs.environment().templateName() + ")");
         return null;
     }
 
@@ -148,7 +149,7 @@ public final class Onboarding {
         String code = firstErrorCode(a);
         if (a.status() == 200 && s.renewing) {
             adoptProduction(s, a.credentials(), s.privateKey);
-            out.println("  [2] renewed production CSID issued");
+            say("  [2] renewed production CSID issued");
             return null;
         }
         if (a.status() == 200 || a.status() == 428) {
@@ -158,12 +159,12 @@ public final class Onboarding {
             s.passedScenarios.clear();
             s.step = EgsSecrets.Step.COMPLIANCE_CSID;
             save(s);
-            out.println("  [2] compliance CSID issued (request " + s.complianceRequestId + ")"
+            say("  [2] compliance CSID issued (request " + s.complianceRequestId + ")"
                     + (a.status() == 428 ? "; ZATCA asks for the compliance checks again before the renewed production CSID" : ""));
             return null;
         }
         if ("Invalid-OTP".equals(code)) {
-            out.println(supportReport(s.csr, s.renewing ? "PATCH /production/csids" : "POST /compliance"));
+            say(supportReport(s.csr, s.renewing ? "PATCH /production/csids" : "POST /compliance"));
             return new Result(false, s.renewing ? "renewal (OTP)" : "compliance CSID (OTP)", "ZATCA answered Invalid-OTP: " + errorMessage(a),
                     "generate a new " + (s.renewing ? "renewal " : "") + "OTP on the Fatoora portal of the " + egs.environment().id()
                             + " environment for VAT " + egs.vat() + " (valid 60 minutes, single use) and run again; the support report above is ready to send to ZATCA");
@@ -219,7 +220,7 @@ public final class Onboarding {
             }
             s.passedScenarios.add(sc.name());
             save(s);
-            out.println("  [3] compliance check " + n + "/" + all.size() + " passed: " + sc.name() + (a.status() == 202 ? " (with warnings: " + validationMessages(a) + ")" : ""));
+            say("  [3] compliance check " + n + "/" + all.size() + " passed: " + sc.name() + (a.status() == 202 ? " (with warnings: " + validationMessages(a) + ")" : ""));
         }
         s.step = EgsSecrets.Step.CHECKS_PASSED;
         save(s);
@@ -238,7 +239,7 @@ public final class Onboarding {
                     "run again; if ZATCA keeps refusing, run the compliance checks again with a new onboarding");
         }
         adoptProduction(s, a.credentials(), s.privateKey);
-        out.println("  [4] production CSID issued");
+        say("  [4] production CSID issued");
         return null;
     }
 
@@ -263,6 +264,18 @@ public final class Onboarding {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A progress line for the person running the command, and the same line in the log (steps at DEBUG). */
+    private void say(String line) {
+        out.println(line);
+        if (line.startsWith("OK:")) {
+            LOG.info("EGS {}: {}", egs.id(), line);
+        } else if (line.startsWith("FAILED")) {
+            LOG.warn("EGS {}: {}", egs.id(), line.replace('\n', ' '));
+        } else {
+            LOG.debug("EGS {}: {}", egs.id(), line.replace('\n', ' '));
+        }
+    }
 
     private static Credentials productionCredentials(EgsSecrets s) {
         return new Credentials(s.productionToken, s.productionSecret);
@@ -299,7 +312,7 @@ public final class Onboarding {
         b.append("EGS: ").append(egs.id()).append('\n');
         b.append("environment: ").append(egs.environment().id()).append('\n');
         b.append("endpoint: ").append(call).append(' ').append(client.baseUrl()).append('\n');
-        b.append("time (UTC): ").append(Instant.now()).append('\n');
+        b.append("time (UTC): ").append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append('\n');
         b.append("VAT number: ").append(egs.vat()).append('\n');
         if (csr != null) {
             b.append("CSR subject: ").append(csr.getSubject()).append('\n');
