@@ -40,7 +40,15 @@ public final class RunCommand implements Callable<Integer> {
         try (FatooraSimulator sim = new FatooraSimulator(c).start()) {
             System.out.println("zatca-gateway started");
             System.out.println("  embedded Fatoora simulator: " + sim.baseUrl());
-            onboardSimulatorEgs(new Gateway(props, sim.baseUrl()), c.demoOtp());
+            Gateway g = new Gateway(props, sim.baseUrl());
+            onboardSimulatorEgs(g, c.demoOtp());
+            io.zatcagateway.egs.CertificateWatch watch = new io.zatcagateway.egs.CertificateWatch(g.vault(), g.egs);
+            java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "certificate-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(() -> watch.check(java.time.Instant.now()), 0, 1, java.util.concurrent.TimeUnit.HOURS);
             System.out.println("  ERP intake, chain and submission routes: not built yet (issues #5 and #6); "
                     + "use 'validate' to check documents and the simulator API to submit them");
             System.out.println("Stop with Ctrl+C.");

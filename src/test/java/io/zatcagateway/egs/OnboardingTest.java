@@ -344,6 +344,23 @@ class OnboardingTest {
     }
 
     @Test
+    void theCertificateWatchRaisesEachAlertOnceAndRemembersIt() throws Exception {
+        EgsConfig egs = egs("simplified");
+        assertTrue(onboard(egs, () -> otpFor(egs)).result().ok());
+        CertificateWatch watch = new CertificateWatch(vault(), Map.of(egs.id(), egs));
+        java.security.cert.X509Certificate cert = new Credentials(secrets(egs).productionToken, secrets(egs).productionSecret).certificate();
+        Instant expiry = cert.getNotAfter().toInstant();
+        assertEquals(CertificateLifecycle.State.UP, watch.check(Instant.now()).get(egs.id()).state());
+        assertTrue(secrets(egs).alerted.isEmpty());
+        assertEquals(CertificateLifecycle.State.WARNING, watch.check(expiry.minus(Duration.ofDays(10))).get(egs.id()).state());
+        assertEquals(java.util.Set.of(30, 14), secrets(egs).alerted);
+        watch.check(expiry.minus(Duration.ofDays(10)));
+        assertEquals(java.util.Set.of(30, 14), secrets(egs).alerted, "not raised twice");
+        assertEquals(CertificateLifecycle.State.DOWN, watch.check(expiry.plusSeconds(60)).get(egs.id()).state());
+        assertEquals(java.util.Set.of(30, 14, 7, 1), secrets(egs).alerted);
+    }
+
+    @Test
     void theVaultFileIsEncryptedOwnerOnlyAndBoundToItsPassword() throws Exception {
         EgsConfig egs = egs("simplified");
         assertTrue(onboard(egs, () -> otpFor(egs)).result().ok());
