@@ -250,22 +250,40 @@ public final class FatooraSimulator implements AutoCloseable {
         }
     }
 
+    /** Oversize bodies are read and discarded up to this many bytes, so the client gets to read the 413. */
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     private byte[] body(HttpExchange ex) throws IOException {
         String len = ex.getRequestHeaders().getFirst("Content-Length");
-        if (len != null && Long.parseLong(len.trim()) > config.maxBodyBytes()) {
-            throw error(413, "Payload-Too-Large", "request body over " + config.maxBodyBytes() + " bytes; the invoice was not received");
-        }
         try (InputStream in = ex.getRequestBody()) {
+            if (len != null && Long.parseLong(len.trim()) > config.maxBodyBytes()) {
+                drain(in);
+                throw tooLarge();
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
             byte[] buf = new byte[16 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
                 if (out.size() > config.maxBodyBytes()) {
-                    throw error(413, "Payload-Too-Large", "request body over " + config.maxBodyBytes() + " bytes; the invoice was not received");
+                    drain(in);
+                    throw tooLarge();
                 }
             }
             return out.toByteArray();
+        }
+    }
+
+    private Answer tooLarge() {
+        return error(413, "Payload-Too-Large", "request body over " + config.maxBodyBytes() + " bytes; the invoice was not received");
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (total < DRAIN_LIMIT && (n = in.read(buf)) > 0) {
+            total += n;
         }
     }
 
