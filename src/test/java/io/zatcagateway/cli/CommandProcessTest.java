@@ -27,12 +27,14 @@ class CommandProcessTest {
     }
 
     static Started start(String marker, String... args) throws Exception {
+        Path tmp = java.nio.file.Files.createTempDirectory("zgw-cmd");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsimulator.port=0", "-cp", System.getProperty("java.class.path"), GatewayCli.class.getName()));
+                "-Dsimulator.port=0", "-Dgateway.vault.dir=" + tmp.resolve("vault"), "-Dgateway.vault.password-file=" + tmp.resolve("vault.password"),
+                "-cp", System.getProperty("java.class.path"), GatewayCli.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String root = null;
         while (System.nanoTime() < deadline) {
@@ -77,11 +79,17 @@ class CommandProcessTest {
     }
 
     @Test
-    void runCommandStartsTheEmbeddedSimulator() throws Exception {
+    void runCommandStartsTheEmbeddedSimulatorAndOnboardsTheDemoEgs() throws Exception {
         Started s = start("embedded Fatoora simulator:", "run");
         try {
             assertNotNull(s.root(), "run did not report its simulator: " + s.lines());
             assertEquals(200, health(s.root()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && s.lines().stream().noneMatch(l -> l.contains("EGS demo (simulator): ONBOARDED"))) {
+                Thread.sleep(200);
+            }
+            assertTrue(s.lines().stream().anyMatch(l -> l.contains("compliance check 12/12 passed")), s.lines().toString());
+            assertTrue(s.lines().stream().anyMatch(l -> l.contains("EGS demo (simulator): ONBOARDED, certificate")), s.lines().toString());
         } finally {
             stop(s);
         }
