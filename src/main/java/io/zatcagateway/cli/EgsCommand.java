@@ -1,5 +1,6 @@
 package io.zatcagateway.cli;
 
+import io.zatcagateway.app.GatewayContext;
 import io.zatcagateway.egs.CertificateLifecycle;
 import io.zatcagateway.egs.EgsConfig;
 import io.zatcagateway.egs.EgsSecrets;
@@ -46,12 +47,12 @@ public final class EgsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Gateway g = Gateway.load(config);
+            GatewayContext g = new GatewayContext(Config.load(config), null);
             KeyVault vault = g.vault();
-            for (EgsConfig c : g.egs.values()) {
+            for (EgsConfig c : g.egs().values()) {
                 System.out.println(c.id() + "  " + c.environment().id() + "  VAT " + c.vat() + "  " + describe(c, vault));
             }
-            if (g.egs.isEmpty()) {
+            if (g.egs().isEmpty()) {
                 System.out.println("no EGS configured (add config/egs/<egs-id>.properties)");
             }
             return 0;
@@ -68,7 +69,7 @@ public final class EgsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Gateway g = Gateway.load(config);
+            GatewayContext g = new GatewayContext(Config.load(config), null);
             EgsConfig c = g.egs(egsId);
             KeyVault vault = g.vault();
             System.out.println("EGS " + c.id());

@@ -1,5 +1,6 @@
 package io.zatcagateway.cli;
 
+import io.zatcagateway.app.GatewayContext;
 import io.zatcagateway.egs.EgsConfig;
 import io.zatcagateway.egs.Onboarding;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class RenewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Gateway g = Gateway.load(config);
+        GatewayContext g = new GatewayContext(Config.load(config), null);
         EgsConfig egs = g.egs(egsId);
         Onboarding.Result r = new Onboarding(egs, g.vault(), g.client(egs), System.out).renew(OnboardCommand.otpSource(otp, "renewal OTP for " + egsId));
         return r.ok() ? 0 : 1;

@@ -29,7 +29,10 @@ class CommandProcessTest {
     static Started start(String marker, String... args) throws Exception {
         Path tmp = java.nio.file.Files.createTempDirectory("zgw-cmd");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsimulator.port=0", "-Dgateway.vault.dir=" + tmp.resolve("vault"), "-Dgateway.vault.password-file=" + tmp.resolve("vault.password"),
+                "-Dsimulator.port=0", "-Dcamel.management.port=0", "-Dgateway.broker.data-dir=" + tmp.resolve("artemis"),
+                "-Dgateway.vault.dir=" + tmp.resolve("vault"), "-Dgateway.vault.password-file=" + tmp.resolve("vault.password"),
+                // the user's logging configuration, not the test one (which keeps tests quiet at WARN)
+                "-Dlog4j2.configurationFile=" + Path.of(CommandProcessTest.class.getResource("/log4j2.properties").toURI()),
                 "-cp", System.getProperty("java.class.path"), GatewayCli.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -350,13 +350,13 @@ class OnboardingTest {
         CertificateWatch watch = new CertificateWatch(vault(), Map.of(egs.id(), egs));
         java.security.cert.X509Certificate cert = new Credentials(secrets(egs).productionToken, secrets(egs).productionSecret).certificate();
         Instant expiry = cert.getNotAfter().toInstant();
-        assertEquals(CertificateLifecycle.State.UP, watch.check(Instant.now()).get(egs.id()).state());
+        assertEquals(CertificateLifecycle.State.UP, watch.check(Instant.now()).statuses().get(egs.id()).state());
         assertTrue(secrets(egs).alerted.isEmpty());
-        assertEquals(CertificateLifecycle.State.WARNING, watch.check(expiry.minus(Duration.ofDays(10))).get(egs.id()).state());
+        assertEquals(CertificateLifecycle.State.WARNING, watch.check(expiry.minus(Duration.ofDays(10))).statuses().get(egs.id()).state());
         assertEquals(java.util.Set.of(30, 14), secrets(egs).alerted);
         watch.check(expiry.minus(Duration.ofDays(10)));
         assertEquals(java.util.Set.of(30, 14), secrets(egs).alerted, "not raised twice");
-        assertEquals(CertificateLifecycle.State.DOWN, watch.check(expiry.plusSeconds(60)).get(egs.id()).state());
+        assertEquals(CertificateLifecycle.State.DOWN, watch.check(expiry.plusSeconds(60)).statuses().get(egs.id()).state());
         assertEquals(java.util.Set.of(30, 14, 7, 1), secrets(egs).alerted);
     }
 

@@ -1,4 +1,4 @@
-package io.zatcagateway.cli;
+package io.zatcagateway.app;
 
 import io.zatcagateway.egs.EgsConfig;
 import io.zatcagateway.egs.KeyVault;
@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** What the EGS commands share: the configuration, the EGS units and the vault. */
-final class Gateway {
-    final Properties properties;
-    final Map<String, EgsConfig> egs = new LinkedHashMap<>();
-    final String simulatorBaseUrl;
+/** What the commands and the running gateway share: the configuration, the EGS units and the vault. */
+public final class GatewayContext {
+    private final Properties properties;
+    private final Map<String, EgsConfig> egs = new LinkedHashMap<>();
+    private final String simulatorBaseUrl;
 
-    Gateway(Properties properties, String simulatorBaseUrl) throws EgsConfig.Invalid {
+    public GatewayContext(Properties properties, String simulatorBaseUrl) throws EgsConfig.Invalid {
         this.properties = properties;
         this.simulatorBaseUrl = simulatorBaseUrl != null ? simulatorBaseUrl : properties.getProperty("gateway.simulator.base-url",
                 "http://" + properties.getProperty("simulator.host", "127.0.0.1") + ":" + properties.getProperty("simulator.port", "8943")
@@ -26,11 +26,20 @@ final class Gateway {
         }
     }
 
-    static Gateway load(Path configFile) throws IOException, EgsConfig.Invalid {
-        return new Gateway(Config.load(configFile), null);
+    public Properties properties() {
+        return properties;
     }
 
-    EgsConfig egs(String id) {
+    /** The EGS units by id, in file-name order. */
+    public Map<String, EgsConfig> egs() {
+        return egs;
+    }
+
+    public String simulatorBaseUrl() {
+        return simulatorBaseUrl;
+    }
+
+    public EgsConfig egs(String id) {
         EgsConfig c = egs.get(id);
         if (c == null) {
             throw new IllegalArgumentException("unknown EGS '" + id + "'; configured: " + egs.keySet() + " (files in "
@@ -39,15 +48,15 @@ final class Gateway {
         return c;
     }
 
-    Path passwordFile() {
+    public Path passwordFile() {
         return Path.of(properties.getProperty("gateway.vault.password-file", "data/vault.password").trim());
     }
 
-    KeyVault vault() throws IOException {
+    public KeyVault vault() throws IOException {
         return new KeyVault(Path.of(properties.getProperty("gateway.vault.dir", "data/vault").trim()), KeyVault.password(passwordFile()));
     }
 
-    FatooraClient client(EgsConfig c) {
+    public FatooraClient client(EgsConfig c) {
         return new FatooraClient(c.baseUrl(), Duration.ofSeconds(60));
     }
 }

@@ -1,0 +1,49 @@
+package io.zatcagateway.app;
+
+import java.util.Properties;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Wires the gateway into Camel: the embedded broker (unless {@code gateway.broker.embedded=false}), the gateway's
+ * services as bean {@code gateway}, and the certificate health check. Infrastructure beans (the JMS connection
+ * factory) are declared in {@code config/application.properties}; the flow is in {@code routes/}.
+ */
+public final class GatewayConfiguration implements CamelConfiguration {
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Properties p = settings(context.getPropertiesComponent());
+        if (Boolean.parseBoolean(p.getProperty("gateway.broker.embedded", "true").trim())) {
+            context.addService(new EmbeddedBroker(p.getProperty("gateway.broker.data-dir", "data/artemis").trim(),
+                    p.getProperty("gateway.broker.tcp-acceptor", "")), true, true);
+        }
+        GatewayServices services = new GatewayServices(p);
+        context.addService(services, true, true);
+        context.getRegistry().bind("gateway", services);
+        HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
+    }
+
+    /** The {@code gateway.*} and {@code simulator.*} settings, with override and -D values applied. */
+    static Properties settings(PropertiesComponent pc) {
+        Properties p = new Properties();
+        p.putAll(pc.loadProperties(k -> k.startsWith("gateway.") || k.startsWith("simulator.")));
+        Properties initial = null;
+        Properties overrides = null;
+        if (pc instanceof org.apache.camel.component.properties.PropertiesComponent impl) {
+            initial = impl.getInitialProperties();
+            overrides = impl.getOverrideProperties();
+        }
+        for (Properties layer : new Properties[] {initial, overrides, System.getProperties()}) {
+            if (layer != null) {
+                for (String k : layer.stringPropertyNames()) {
+                    if (k.startsWith("gateway.") || k.startsWith("simulator.")) {
+                        p.setProperty(k, layer.getProperty(k));
+                    }
+                }
+            }
+        }
+        return p;
+    }
+}
