@@ -1,5 +1,14 @@
 package io.zatcagateway.app;
 
+import io.zatcagateway.core.xml.SecureXml;
+import io.zatcagateway.intake.EgsAddressing;
+import io.zatcagateway.intake.ErrorFolder;
+import io.zatcagateway.intake.Intake;
+import io.zatcagateway.intake.IntakeFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -22,7 +31,26 @@ public final class GatewayConfiguration implements CamelConfiguration {
         GatewayServices services = new GatewayServices(p);
         context.addService(services, true, true);
         context.getRegistry().bind("gateway", services);
+        context.getRegistry().bind("intake", intake(context.getPropertiesComponent(), p, services));
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
+    }
+
+    /** Working folders as absolute paths ({@code gateway.path.<name>}, for the routes), inbox sub-folders per format. */
+    static IntakeBeans intake(PropertiesComponent pc, Properties p, GatewayServices services) throws java.io.IOException {
+        Map<String, Path> paths = new java.util.LinkedHashMap<>();
+        for (String name : List.of("inbox", "archive", "error", "duplicates")) {
+            Path dir = Path.of(p.getProperty("gateway." + name, "data/" + name).trim()).toAbsolutePath().normalize();
+            Files.createDirectories(dir);
+            paths.put(name, dir);
+            pc.addOverrideProperty("gateway.path." + name, dir.toString());
+        }
+        Map<String, IntakeFormat> formats = IntakeFormat.all(p);
+        for (String f : formats.keySet()) {
+            Files.createDirectories(paths.get("inbox").resolve(f));
+        }
+        int maxBytes = Integer.parseInt(p.getProperty("gateway.intake.max-bytes", String.valueOf(SecureXml.DEFAULT_MAX_BYTES)).trim());
+        Intake intake = new Intake(formats, new EgsAddressing(() -> services.context().egs().values()), maxBytes);
+        return new IntakeBeans(intake, new ErrorFolder(paths.get("error")), new ErrorFolder(paths.get("duplicates")));
     }
 
     /** The {@code gateway.*} and {@code simulator.*} settings, with override and -D values applied. */

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 
 /**
@@ -20,7 +22,10 @@ public record EgsConfig(String id, ZatcaEnvironment environment, String baseUrl,
                         String sellerIdScheme, String sellerName, String branch, String commonName, String street,
                         String building, String district, String city, String postalZone, String address,
                         String industry, boolean standard, boolean simplified, String solutionName,
-                        String solutionVersion, String deviceSerial) {
+                        String solutionVersion, String deviceSerial, Map<String, String> routing) {
+
+    /** The addressing keys an EGS file may set as {@code route.<key>}: documents of its VAT with these values go to it. */
+    public static final List<String> ROUTING_KEYS = List.of("company-code", "sales-organisation", "plant", "branch", "business-unit");
 
     /** Thrown when an EGS file is not usable; the message lists every problem. */
     public static final class Invalid extends Exception {
@@ -84,13 +89,24 @@ public record EgsConfig(String id, ZatcaEnvironment environment, String baseUrl,
                 problems.add(required + ": missing");
             }
         }
+        Map<String, String> routing = new TreeMap<>();
+        for (String k : p.stringPropertyNames()) {
+            if (k.startsWith("route.")) {
+                String key = k.substring("route.".length());
+                if (!ROUTING_KEYS.contains(key)) {
+                    problems.add(k + ": unknown addressing key; use route." + String.join(", route.", ROUTING_KEYS));
+                } else if (trim(p.getProperty(k)) != null) {
+                    routing.put(key, p.getProperty(k).trim());
+                }
+            }
+        }
         String street = trim(p.getProperty("street"));
         String city = trim(p.getProperty("city"));
         EgsConfig c = new EgsConfig(id, env, baseUrl, trim(p.getProperty("vat")), sellerId, scheme, trim(p.getProperty("seller-name")),
                 trim(p.getProperty("branch")), trim(p.getProperty("common-name", "EGS-" + id)), street, building,
                 trim(p.getProperty("district")), city, postal, trim(p.getProperty("address", (street == null ? "" : street) + ", " + (city == null ? "" : city))),
                 trim(p.getProperty("industry")), standard, simplified, trim(p.getProperty("solution-name")),
-                trim(p.getProperty("solution-version")), trim(p.getProperty("device-serial")));
+                trim(p.getProperty("solution-version")), trim(p.getProperty("device-serial")), Map.copyOf(routing));
         {
             for (String s : c.profile().problems()) {
                 String named = s.replace("organization-name:", "seller-name:").replace("organization-unit:", "branch:")
