@@ -41,14 +41,20 @@ class GatewayApplicationTest {
     @Test
     void certificateAlertsAreEventsAndTheHealthCheckShowsTheWarning() throws Exception {
         int management = freePort();
-        Main main = GatewayApplication.newMain(Map.of(
+        Map<String, String> p = new java.util.HashMap<>(Map.of(
                 "camel.management.port", String.valueOf(management),
                 "simulator.port", "0",
                 "simulator.production-csid-validity", "P10D",
                 "gateway.broker.data-dir", dir.resolve("artemis").toString(),
                 "gateway.vault.dir", dir.resolve("vault").toString(),
                 "gateway.vault.password-file", dir.resolve("vault.password").toString(),
-                "gateway.certificate-watch.delay", "4000"));
+                "gateway.certificate-watch.delay", "4000",
+                "gateway.inbox", dir.resolve("inbox").toString(),
+                "gateway.archive", dir.resolve("archive").toString(),
+                "gateway.error", dir.resolve("error").toString()));
+        p.put("gateway.duplicates", dir.resolve("duplicates").toString());
+        p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath());
+        Main main = GatewayApplication.newMain(p);
         main.start();
         try {
             CamelContext ctx = main.getCamelContext();
