@@ -5,6 +5,7 @@ import io.zatcagateway.core.validation.Finding;
 import io.zatcagateway.intake.ErrorFolder;
 import io.zatcagateway.intake.Intake;
 import io.zatcagateway.intake.IntakeRejected;
+import io.zatcagateway.intake.Stylesheets;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;
@@ -12,11 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.xml.transform.SourceLocator;
-import javax.xml.transform.TransformerException;
-import net.sf.saxon.om.Item;
-import net.sf.saxon.om.Sequence;
-import net.sf.saxon.trans.XPathException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -108,7 +104,7 @@ public final class IntakeBeans {
     /** The error handler's step: the input (or the one refused document) and its reasons to the error folder. */
     public Map<String, Object> rejected(Exchange ex) throws Exception {
         Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        List<Finding> findings = findings(e);
+        List<Finding> findings = Stylesheets.findings(e);
         Message in = ex.getIn();
         byte[] part = ex.getProperty(ORIGINAL, byte[].class);
         InputStream original = part != null ? new ByteArrayInputStream(part) : in.getBody(InputStream.class);
@@ -189,45 +185,4 @@ public final class IntakeBeans {
         return p == null ? null : p.toString().replaceAll(" of [0-9]+$", "").replace(' ', '-');
     }
 
-    /** Reasons from an intake refusal, a stylesheet's xsl:message or error(), or any other stylesheet error. */
-    static List<Finding> findings(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof IntakeRejected r) {
-                return r.findings();
-            }
-        }
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof XPathException x) {
-                String code = x.getErrorCodeQName() == null ? "XSLT" : x.getErrorCodeQName().getLocalPart();
-                String text = x.getMessage();
-                Sequence obj = x.getErrorObject();
-                if (obj != null) {
-                    try {
-                        Item item = obj.head();
-                        if (item != null) {
-                            text = item.getStringValue().toString().trim();
-                        }
-                    } catch (Exception ignored) {
-                        // keep the exception's own message
-                    }
-                }
-                if (text.startsWith(code + ": ")) {
-                    text = text.substring(code.length() + 2);
-                }
-                String where = location(x.getLocator());
-                boolean ours = code.startsWith("SAP-") || code.startsWith("ORACLE-") || code.startsWith("SOURCE-");
-                return List.of(Finding.error(ours ? code : "INTAKE-TRANSFORM", ours ? text : code + " " + text + where, ours ? "source document" : "stylesheet"));
-            }
-        }
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof TransformerException t) {
-                return List.of(Finding.error("INTAKE-TRANSFORM", t.getMessage() + location(t.getLocator()), "stylesheet"));
-            }
-        }
-        return List.of(Finding.error("INTAKE-ERROR", e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage(), "gateway"));
-    }
-
-    private static String location(SourceLocator l) {
-        return l == null || l.getLineNumber() < 0 ? "" : " (" + (l.getSystemId() == null ? "" : l.getSystemId().replaceAll(".*/", "") + " ") + "line " + l.getLineNumber() + ")";
-    }
 }

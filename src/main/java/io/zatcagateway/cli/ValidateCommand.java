@@ -12,6 +12,11 @@ import io.zatcagateway.core.xml.Dom;
 import io.zatcagateway.core.xml.Ns;
 import io.zatcagateway.core.xml.SecureXml;
 import io.zatcagateway.core.xml.XmlRejectedException;
+import io.zatcagateway.intake.Intake;
+import io.zatcagateway.intake.IntakeFormat;
+import io.zatcagateway.intake.IntakeRejected;
+import io.zatcagateway.intake.Stylesheets;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -50,7 +55,11 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--all", description = "also print INFO findings (EN 16931 rules that ZATCA does not apply)")
     boolean all;
 
-    @Parameters(arity = "1..*", paramLabel = "<file>", description = "UBL 2.1 documents (invoices, credit and debit notes)")
+    @Option(names = "--config", paramLabel = "<file>", description = "configuration with the ERP formats (default config/application.properties)")
+    Path config;
+
+    @Parameters(arity = "1..*", paramLabel = "<file>", description = "UBL 2.1 documents (invoices, credit and debit notes), or ERP exports "
+            + "of a configured format (SAP IDoc, Oracle AR): these are transformed first, each document checked")
     List<Path> files;
 
     @Override
@@ -59,21 +68,25 @@ public final class ValidateCommand implements Callable<Integer> {
         String expectedPih = pih == null ? null : readPih(pih);
         Long expectedIcv = null;
         int failed = 0;
+        int checked = 0;
         for (Path file : files) {
-            Result r = check(file, expectedPih, expectedIcv);
-            if (r.failed) {
-                failed++;
-            }
-            print(out, file, r);
-            if (chain) {
-                expectedPih = r.hash;
-                expectedIcv = r.icv == null ? null : r.icv + 1;
-            } else {
-                expectedPih = null;
+            for (Labelled l : documents(file)) {
+                checked++;
+                Result r = l.result != null ? l.result : check(l.bytes, expectedPih, expectedIcv);
+                if (r.failed) {
+                    failed++;
+                }
+                print(out, l.label, r);
+                if (chain) {
+                    expectedPih = r.hash;
+                    expectedIcv = r.icv == null ? null : r.icv + 1;
+                } else {
+                    expectedPih = null;
+                }
             }
         }
-        if (files.size() > 1) {
-            out.println((files.size() - failed) + " passed, " + failed + " failed");
+        if (checked > 1) {
+            out.println((checked - failed) + " passed, " + failed + " failed");
         }
         out.flush();
         return failed == 0 ? 0 : 1;
@@ -82,13 +95,51 @@ public final class ValidateCommand implements Callable<Integer> {
     private record Result(boolean failed, String rejected, ValidationReport report, String hash, Long icv, boolean signed) {
     }
 
-    private Result check(Path file, String expectedPih, Long expectedIcv) throws IOException {
+    private record Labelled(String label, byte[] bytes, Result result) {
+    }
+
+    /** The UBL documents of a file: the file itself, or what its ERP format's stylesheet makes of each of its documents. */
+    private List<Labelled> documents(Path file) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            return new Result(true, "cannot read: " + e.getMessage(), null, null, null, false);
+            return List.of(new Labelled(file.toString(), null, new Result(true, "cannot read: " + e.getMessage(), null, null, null, false)));
         }
+        Document doc;
+        try {
+            doc = SecureXml.parse(bytes);
+        } catch (XmlRejectedException e) {
+            return List.of(new Labelled(file.toString(), null, new Result(true, e.code() + ": " + e.getMessage(), null, null, null, false)));
+        }
+        if (Ns.INVOICE.equals(doc.getDocumentElement().getNamespaceURI())) {
+            return List.of(new Labelled(file.toString(), bytes, null));
+        }
+        Intake intake = new Intake(IntakeFormat.all(Config.load(config)), null, Integer.MAX_VALUE);
+        List<Intake.Part> parts;
+        try {
+            parts = intake.open(file.getFileName().toString(), null, bytes);
+        } catch (IntakeRejected e) {
+            return List.of(new Labelled(file.toString(), null, new Result(true, e.getMessage(), null, null, null, false)));
+        }
+        List<Labelled> out = new ArrayList<>();
+        for (Intake.Part p : parts) {
+            String label = file + " [" + p.format().name() + (p.label() == null ? "" : ", " + p.label()) + "]";
+            if (p.format().stylesheet() == null) {
+                out.add(new Labelled(label, p.bytes(), null));
+                continue;
+            }
+            try {
+                out.add(new Labelled(label, Intake.stripRoutePis(Stylesheets.transform(p.format().stylesheet(), p.bytes())), null));
+            } catch (IntakeRejected e) {
+                Finding f = e.findings().get(0);
+                out.add(new Labelled(label, null, new Result(true, f.code() + ": " + f.message(), null, null, null, false)));
+            }
+        }
+        return out;
+    }
+
+    private Result check(byte[] bytes, String expectedPih, Long expectedIcv) {
         Document doc;
         try {
             doc = SecureXml.parse(bytes);
@@ -107,7 +158,7 @@ public final class ValidateCommand implements Callable<Integer> {
         return new Result(report.hasErrors(), null, report, InvoiceHash.of(doc), facts.icv(), verify);
     }
 
-    private void print(PrintWriter out, Path file, Result r) {
+    private void print(PrintWriter out, String file, Result r) {
         if (r.rejected != null) {
             out.println(file + ": FAILED");
             out.println("  ERROR " + r.rejected);

@@ -174,7 +174,7 @@ public final class Intake {
     }
 
     /** The same bytes without the leading addressing processing instructions (they would change the invoice hash). */
-    static byte[] stripRoutePis(byte[] bytes) {
+    public static byte[] stripRoutePis(byte[] bytes) {
         String s = new String(bytes, StandardCharsets.UTF_8);
         int i = 0;
         if (s.startsWith("<?xml ")) {

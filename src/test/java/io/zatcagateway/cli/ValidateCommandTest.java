@@ -90,4 +90,18 @@ class ValidateCommandTest {
     void usageErrorsExitTwo() {
         assertEquals(2, run("validate").exit());
     }
+
+    @Test
+    void erpExportsAreTransformedAndEachDocumentChecked() throws Exception {
+        Run ok = run("validate", "examples/sap/INVOIC02-batch-simplified-invoice-credit-debit.xml", "examples/oracle/AR-export-mixed-usd.xml");
+        assertEquals(0, ok.exit(), ok.out());
+        assertTrue(ok.out().contains("[sap, IDOC 3 of 3]: PASSED") && ok.out().contains("[oracle]: PASSED") && ok.out().contains("4 passed, 0 failed"), ok.out());
+        String broken = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml")).replace("<PARVW>RS</PARVW>", "<PARVW>ZZ</PARVW>");
+        Run bad = run("validate", Files.writeString(dir.resolve("broken-idoc.xml"), broken).toString());
+        assertEquals(1, bad.exit(), bad.out());
+        assertTrue(bad.out().contains("ERROR SAP-MISSING-SEGMENT") && bad.out().contains("PARVW RS"), bad.out());
+        Run unknown = run("validate", Files.writeString(dir.resolve("order.xml"), "<Order xmlns=\"urn:x\"/>").toString());
+        assertEquals(1, unknown.exit(), unknown.out());
+        assertTrue(unknown.out().contains("INTAKE-UNKNOWN-ROOT"), unknown.out());
+    }
 }
