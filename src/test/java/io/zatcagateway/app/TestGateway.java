@@ -25,12 +25,12 @@ import org.apache.camel.main.Main;
  * folder, the broker journal, the database and the vault in a temporary folder, and EGS units from a test folder.
  * Demo onboarding is off (no demo OTP): intake needs the EGS configuration, not certificates.
  */
-final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable {
     final Path dir;
     final Main main;
     private Connection connection;
 
-    TestGateway(Path dir, Map<String, String> extra) throws Exception {
+    public TestGateway(Path dir, Map<String, String> extra) throws Exception {
         this.dir = dir;
         Map<String, String> p = new HashMap<>();
         p.put("camel.management.port", String.valueOf(freePort()));
@@ -44,13 +44,18 @@ final class TestGateway implements AutoCloseable {
         p.put("gateway.archive", dir.resolve("archive").toString());
         p.put("gateway.error", dir.resolve("error").toString());
         p.put("gateway.duplicates", dir.resolve("duplicates").toString());
-        p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath() + ";WRITE_DELAY=0");
+        p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
         p.put("gateway.intake.read-lock-min-age", "500");
         p.put("gateway.intake.poll-delay", "100");
         p.put("gateway.certificate-watch.delay", "600000");
         p.putAll(extra);
-        if (!Files.isDirectory(dir.resolve("egs"))) {
-            writeEgsUnits(dir.resolve("egs"));
+        if (!Files.isDirectory(dir.resolve("egs")) || extra.containsKey("gateway.egs-dir")) {
+            if (extra.containsKey("gateway.egs-dir")) {
+                p.put("gateway.egs-dir", extra.get("gateway.egs-dir"));
+            }
+        }
+        if (!Files.isDirectory(Path.of(p.get("gateway.egs-dir")))) {
+            writeEgsUnits(Path.of(p.get("gateway.egs-dir")));
         }
         main = GatewayApplication.newMain(p);
         main.start();
@@ -71,16 +76,16 @@ final class TestGateway implements AutoCloseable {
                 .replace("document-kinds = both", "document-kinds = standard"));
     }
 
-    private static String unit(String demo, String commonName, String route) {
+    public static String unit(String demo, String commonName, String route) {
         return demo.replace("common-name = EGS-Demo-Riyadh-01", "common-name = " + commonName)
                 .replaceAll("device-serial = .*", "device-serial = " + java.util.UUID.nameUUIDFromBytes(commonName.getBytes())) + "\n" + route + "\n";
     }
 
-    CamelContext context() {
+    public CamelContext context() {
         return main.getCamelContext();
     }
 
-    synchronized Session session() throws Exception {
+    public synchronized Session session() throws Exception {
         if (connection == null) {
             ConnectionFactory cf = context().getRegistry().lookupByNameAndType("jmsPool", ConnectionFactory.class);
             connection = cf.createConnection();
@@ -123,7 +128,7 @@ final class TestGateway implements AutoCloseable {
         return Files.move(tmp, folder.resolve(name));
     }
 
-    List<Path> files(String folder) throws IOException {
+    public List<Path> files(String folder) throws IOException {
         Path d = dir.resolve(folder);
         if (!Files.isDirectory(d)) {
             return List.of();
@@ -154,6 +159,18 @@ final class TestGateway implements AutoCloseable {
         if (connection != null) {
             connection.close();
         }
+        javax.sql.DataSource ds = context().getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class);
         main.stop();
+        // a real restart: the embedded H2 database is closed as a stopped process would leave it
+        if (ds instanceof com.zaxxer.hikari.HikariDataSource h) {
+            if (h.getJdbcUrl().startsWith("jdbc:h2:")) {
+                try (java.sql.Connection c = h.getConnection()) {
+                    c.createStatement().execute("SHUTDOWN");
+                } catch (java.sql.SQLException ignored) {
+                    // already closed
+                }
+            }
+            h.close();
+        }
     }
 }

@@ -1,0 +1,133 @@
+package io.zatcagateway.bench;
+
+import io.zatcagateway.app.TestGateway;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Intake throughput, file drop to EGS queue, through the real routes: SAP IDoc exports of 10 items (13 KB of UBL each)
+ * for 4 EGS units (plants 1101-1104), dropped into data/inbox/sap, transformed (Saxon), pre-flighted, addressed,
+ * checked for repeats (H2) and put on the persistent EGS queues of the embedded broker. Prints documents per second
+ * for a warm-up round and the measured rounds.
+ *
+ * <pre>mvn -B test-compile exec:exec@intake-bench [-Dintake.docs=8000] [-Dintake.rounds=3]</pre>
+ */
+public final class IntakeBench {
+    private IntakeBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int docs = Integer.getInteger("intake.docs", 8000);
+        int rounds = Integer.getInteger("intake.rounds", 3);
+        Path dir = Files.createTempDirectory("intake-bench");
+        Path egs = Files.createDirectories(dir.resolve("egs"));
+        String demo = Files.readString(Path.of("config/egs/demo.properties"));
+        for (int i = 1; i <= 4; i++) {
+            Files.writeString(egs.resolve("plant-110" + i + ".properties"), TestGateway.unit(demo, "EGS-Plant-110" + i, "route.plant = 110" + i));
+        }
+        String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
+        try (TestGateway gw = new TestGateway(dir.resolve("gw"), Map.of("gateway.egs-dir", egs.toString()))) {
+            AtomicInteger queued = new AtomicInteger();
+            Session s = gw.session();
+            List<MessageConsumer> consumers = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                MessageConsumer c = s.createConsumer(s.createQueue("zatca.egs.plant-110" + i));
+                c.setMessageListener(m -> queued.incrementAndGet());
+                consumers.add(c);
+            }
+            Path staging = Files.createDirectories(dir.resolve("staging"));
+            Path inbox = dir.resolve("gw/inbox/sap");
+            int size = 0;
+            for (int round = 0; round <= rounds; round++) {
+                int n = round == 0 ? docs / 2 : docs;
+                List<Path> files = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    String doc = idoc(template, "B" + round + "-" + i, "110" + (1 + i % 4));
+                    Path f = staging.resolve("bench-" + round + "-" + i + ".xml");
+                    Files.writeString(f, doc);
+                    // written earlier than the read lock's minimum age: the file is complete
+                    Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() - 5_000));
+                    files.add(f);
+                }
+                if (round == 0) {
+                    size = ublSize(doc(template));
+                }
+                int before = queued.get();
+                long t0 = System.nanoTime();
+                for (Path f : files) {
+                    Files.move(f, inbox.resolve(f.getFileName()));
+                }
+                while (queued.get() - before < n) {
+                    Thread.sleep(5);
+                    if (System.nanoTime() - t0 > 600_000_000_000L) {
+                        throw new IllegalStateException("only " + (queued.get() - before) + " of " + n + " queued after 10 minutes; see " + dir);
+                    }
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s%n",
+                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds);
+            }
+            for (MessageConsumer c : consumers) {
+                c.close();
+            }
+            s.close();
+            System.out.println("errors: " + gw.files("error").size() + " files in the error folder");
+        }
+    }
+
+    static String doc(String template) {
+        return idoc(template, "SIZE", "1101");
+    }
+
+    /** The standard-invoice example with 10 items, a new document number and plant. */
+    static String idoc(String template, String number, String plant) {
+        int start = template.indexOf("    <E1EDP01 SEGMENT=\"1\">");
+        int end = template.lastIndexOf("</E1EDP01>") + "</E1EDP01>\n".length();
+        StringBuilder items = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            items.append("""
+                        <E1EDP01 SEGMENT="1">
+                          <POSEX>%06d</POSEX>
+                          <MENGE>%d</MENGE>
+                          <MENEE>PCE</MENEE>
+                          <PEINH>1</PEINH>
+                          <VPREI>%d.50</VPREI>
+                          <WERKS>%s</WERKS>
+                          <E1EDP19 SEGMENT="1">
+                            <QUALF>002</QUALF>
+                            <IDTNR>MAT-%03d</IDTNR>
+                            <KTEXT>Item %d, steel fittings and accessories</KTEXT>
+                          </E1EDP19>
+                          <E1EDP04 SEGMENT="1">
+                            <MWSKZ>S1</MWSKZ>
+                            <MSATZ>15.000</MSATZ>
+                          </E1EDP04>
+                        </E1EDP01>
+                    """.formatted(i * 10, i, 10 + i, plant, i, i));
+        }
+        String head = template.substring(0, start).replace("<BELNR>90000001</BELNR>", "<BELNR>" + number + "</BELNR>")
+                .replaceAll("(?s)    <E1EDK05 SEGMENT=\"1\">.*?</E1EDK05>\n", "");
+        String tail = template.substring(end).replaceAll("(?s)    <E1EDS01 SEGMENT=\"1\">.*?</E1EDS01>\n", "");
+        return head + items + tail;
+    }
+
+    static int ublSize(String idoc) throws Exception {
+        io.zatcagateway.intake.Intake.Part p = new io.zatcagateway.intake.Intake(io.zatcagateway.intake.IntakeFormat.all(props()), null, 1 << 24)
+                .open("x", "sap", idoc.getBytes(StandardCharsets.UTF_8)).get(0);
+        return io.zatcagateway.intake.Stylesheets.transform("xslt/sap-idoc-to-ubl.xsl", p.bytes()).length;
+    }
+
+    static java.util.Properties props() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("gateway.format.sap", "xslt/sap-idoc-to-ubl.xsl; root=INVOIC02; split=IDOC");
+        return p;
+    }
+}
