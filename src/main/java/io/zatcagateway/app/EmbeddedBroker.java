@@ -33,6 +33,8 @@ public final class EmbeddedBroker extends ServiceSupport {
         c.setName("zatca-gateway-embedded");
         c.setPersistenceEnabled(true);
         c.setSecurityEnabled(false);
+        // the broker's MBeans, for Hawtio and monitoring
+        c.setJMXManagementEnabled(true);
         c.setJournalType(JournalType.NIO);
         // the NIO default (3.33 ms) caps a synchronous producer near 300 msg/s on these machines
         c.setJournalBufferTimeout_NIO(500_000);

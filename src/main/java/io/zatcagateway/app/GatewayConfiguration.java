@@ -33,6 +33,11 @@ public final class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("gateway", services);
         context.getRegistry().bind("intake", intake(context.getPropertiesComponent(), p, services));
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
+        HawtioConsole hawtio = hawtio(p);
+        if (hawtio != null) {
+            context.addService(hawtio, true, true);
+            context.getRegistry().bind("hawtio", hawtio);
+        }
     }
 
     /** Working folders as absolute paths ({@code gateway.path.<name>}, for the routes), inbox sub-folders per format. */
@@ -51,6 +56,48 @@ public final class GatewayConfiguration implements CamelConfiguration {
         int maxBytes = Integer.parseInt(p.getProperty("gateway.intake.max-bytes", String.valueOf(SecureXml.DEFAULT_MAX_BYTES)).trim());
         Intake intake = new Intake(formats, new EgsAddressing(() -> services.context().egs().values()), maxBytes);
         return new IntakeBeans(intake, new ErrorFolder(paths.get("error")), new ErrorFolder(paths.get("duplicates")));
+    }
+
+    /**
+     * The console, or null when switched off. Its password: {@code ZGW_HAWTIO_PASSWORD}, else
+     * {@code gateway.hawtio.password}; at least 12 characters. The demo profile without one gets a random password in
+     * {@code data/hawtio.password} (owner-only); outside the demo profile a missing or short password keeps the console
+     * off, with an error that names the key.
+     */
+    static HawtioConsole hawtio(Properties p) throws java.io.IOException {
+        if (!Boolean.parseBoolean(p.getProperty("gateway.hawtio.enabled", "true").trim())) {
+            return null;
+        }
+        String user = p.getProperty("gateway.hawtio.user", "admin").trim();
+        String password = System.getenv("ZGW_HAWTIO_PASSWORD");
+        if (password == null || password.isBlank()) {
+            password = p.getProperty("gateway.hawtio.password", "").trim();
+        }
+        boolean demo = Boolean.parseBoolean(p.getProperty("gateway.demo", "false").trim());
+        if (password.isEmpty() && demo) {
+            Path file = Path.of(p.getProperty("gateway.hawtio.password-file", "data/hawtio.password").trim());
+            if (!Files.isRegularFile(file)) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                byte[] random = new byte[18];
+                new java.security.SecureRandom().nextBytes(random);
+                Files.writeString(file, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+                try {
+                    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system
+                }
+            }
+            password = Files.readString(file).trim();
+            org.slf4j.LoggerFactory.getLogger(HawtioConsole.class).info("Hawtio demo login: user '{}', password in {}", user, file);
+        }
+        if (password.length() < 12) {
+            org.slf4j.LoggerFactory.getLogger(HawtioConsole.class).error("Hawtio is off: set a password of at least 12 characters in "
+                    + "ZGW_HAWTIO_PASSWORD or gateway.hawtio.password (or gateway.hawtio.enabled=false)");
+            return null;
+        }
+        return new HawtioConsole(p.getProperty("gateway.hawtio.host", "127.0.0.1").trim(),
+                Integer.parseInt(p.getProperty("gateway.hawtio.port", "8090").trim()),
+                Path.of(p.getProperty("gateway.hawtio.webapp", "target/hawtio/webapp").trim()), user, password);
     }
 
     /** The {@code gateway.*} and {@code simulator.*} settings, with override and -D values applied. */

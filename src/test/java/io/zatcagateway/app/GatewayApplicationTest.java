@@ -53,6 +53,7 @@ class GatewayApplicationTest {
                 "gateway.archive", dir.resolve("archive").toString(),
                 "gateway.error", dir.resolve("error").toString()));
         p.put("gateway.duplicates", dir.resolve("duplicates").toString());
+        p.put("gateway.hawtio.enabled", "false");
         p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath());
         Main main = GatewayApplication.newMain(p);
         main.start();

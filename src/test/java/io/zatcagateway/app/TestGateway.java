@@ -48,6 +48,7 @@ public final class TestGateway implements AutoCloseable {
         p.put("gateway.intake.read-lock-min-age", "500");
         p.put("gateway.intake.poll-delay", "100");
         p.put("gateway.certificate-watch.delay", "600000");
+        p.put("gateway.hawtio.enabled", "false");
         p.putAll(extra);
         if (!Files.isDirectory(dir.resolve("egs")) || extra.containsKey("gateway.egs-dir")) {
             if (extra.containsKey("gateway.egs-dir")) {

@@ -32,7 +32,8 @@ class CommandProcessTest {
                 "-Dsimulator.port=0", "-Dcamel.management.port=0", "-Dgateway.broker.data-dir=" + tmp.resolve("artemis"),
                 "-Dgateway.vault.dir=" + tmp.resolve("vault"), "-Dgateway.vault.password-file=" + tmp.resolve("vault.password"),
                 "-Dgateway.inbox=" + tmp.resolve("inbox"), "-Dgateway.archive=" + tmp.resolve("archive"), "-Dgateway.error=" + tmp.resolve("error"),
-                "-Dgateway.duplicates=" + tmp.resolve("duplicates"), "-Dgateway.database.url=jdbc:h2:file:" + tmp.resolve("h2/gateway").toAbsolutePath(),
+                "-Dgateway.duplicates=" + tmp.resolve("duplicates"), "-Dgateway.hawtio.port=0",
+                "-Dgateway.hawtio.password-file=" + tmp.resolve("hawtio.password"), "-Dgateway.database.url=jdbc:h2:file:" + tmp.resolve("h2/gateway").toAbsolutePath(),
                 // the user's logging configuration, not the test one (which keeps tests quiet at WARN)
                 "-Dlog4j2.configurationFile=" + Path.of(CommandProcessTest.class.getResource("/log4j2.properties").toURI()),
                 "-cp", System.getProperty("java.class.path"), GatewayCli.class.getName()));
