@@ -126,7 +126,8 @@
                 seller-item="{normalize-space(E1EDP19[QUALF = '002']/IDTNR)}"
                 category="{$t('category')}" rate="{$t('rate')}" exemption-code="{$t('code')}" exemption-reason="{$t('reason')}"/>
         </xsl:for-each>
-        <control tolerance="{0.01 * count($idoc/E1EDP01/E1EDP04)}" net="{normalize-space(($idoc/E1EDS01[SUMID = '010']/SUMME)[1])}" tax="{normalize-space(($idoc/E1EDS01[SUMID = '005']/SUMME)[1])}"
+        <control tolerance="{0.01 * count($idoc/E1EDP01/E1EDP04)}" net="{normalize-space(($idoc/E1EDS01[SUMID = '010']/SUMME)[1])}" tax="{normalize-space((($idoc/E1EDS01[SUMID = '005']/SUMME)[1],
+                   if (exists($idoc/E1EDK04/MWSBT)) then string(sum($idoc/E1EDK04/MWSBT ! zgw:dec(., 'E1EDK04 MWSBT (tax amount)'))) else ())[1])}"
                  gross="{normalize-space(($idoc/E1EDS01[SUMID = '011']/SUMME)[1])}"/>
       </doc>
     </xsl:variable>

@@ -34,7 +34,13 @@ public final class IntakeBench {
             Files.writeString(egs.resolve("plant-110" + i + ".properties"), TestGateway.unit(demo, "EGS-Plant-110" + i, "route.plant = 110" + i));
         }
         String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
-        try (TestGateway gw = new TestGateway(dir.resolve("gw"), Map.of("gateway.egs-dir", egs.toString()))) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("gateway.egs-dir", egs.toString()));
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("gateway.") || k.startsWith("camel.")) {
+                settings.put(k, System.getProperty(k)); // experiments: -Dgateway.intake.threads=8 ...
+            }
+        }
+        try (TestGateway gw = new TestGateway(dir.resolve("gw"), settings)) {
             AtomicInteger queued = new AtomicInteger();
             Session s = gw.session();
             List<MessageConsumer> consumers = new ArrayList<>();
@@ -114,7 +120,8 @@ public final class IntakeBench {
                     """.formatted(i * 10, i, 10 + i, plant, i, i));
         }
         String head = template.substring(0, start).replace("<BELNR>90000001</BELNR>", "<BELNR>" + number + "</BELNR>")
-                .replaceAll("(?s)    <E1EDK05 SEGMENT=\"1\">.*?</E1EDK05>\n", "");
+                .replaceAll("(?s)    <E1EDK05 SEGMENT=\"1\">.*?</E1EDK05>\n", "")
+                .replaceAll("(?s)    <E1EDK04 SEGMENT=\"1\">.*?</E1EDK04>\n", "");
         String tail = template.substring(end).replaceAll("(?s)    <E1EDS01 SEGMENT=\"1\">.*?</E1EDS01>\n", "");
         return head + items + tail;
     }

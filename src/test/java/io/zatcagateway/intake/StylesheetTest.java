@@ -183,7 +183,13 @@ class StylesheetTest {
         String sap = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
         String wrongTotal = sap.replace("<SUMME>343.60</SUMME>", "<SUMME>343.70</SUMME>");
         assertTrue(code(transformError("xslt/sap-idoc-to-ubl.xsl", wrongTotal)).startsWith("SOURCE-TOTALS"));
-        String unknownTaxCode = sap.replaceFirst("<MWSKZ>S1</MWSKZ>\\s*<MSATZ>15.000</MSATZ>", "<MWSKZ>Q9</MWSKZ><MSATZ>0.000</MSATZ>");
+        // without E1EDS01 the header tax segments E1EDK04 are the VAT control
+        String headerTaxOnly = sap.replaceAll("(?s)    <E1EDS01 SEGMENT=\"1\">.*?</E1EDS01>\n", "");
+        assertTrue(new String(transform("xslt/sap-idoc-to-ubl.xsl", headerTaxOnly.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8).contains("51.54"));
+        String wrongHeaderTax = headerTaxOnly.replace("<MWSBT>51.54</MWSBT>", "<MWSBT>61.54</MWSBT>");
+        assertTrue(code(transformError("xslt/sap-idoc-to-ubl.xsl", wrongHeaderTax)).startsWith("SOURCE-TOTALS"));
+        String unknownTaxCode = sap.replaceFirst("<E1EDP04 SEGMENT=\"1\">\\s*<MWSKZ>S1</MWSKZ>\\s*<MSATZ>15.000</MSATZ>",
+                "<E1EDP04 SEGMENT=\"1\"><MWSKZ>Q9</MWSKZ><MSATZ>0.000</MSATZ>");
         assertTrue(code(transformError("xslt/sap-idoc-to-ubl.xsl", unknownTaxCode)).startsWith("SAP-TAX-CODE"));
         String noSeller = sap.replace("<PARVW>RS</PARVW>", "<PARVW>XX</PARVW>");
         assertTrue(code(transformError("xslt/sap-idoc-to-ubl.xsl", noSeller)).startsWith("SAP-MISSING-SEGMENT"));
