@@ -120,6 +120,9 @@ public final class Intake {
         if (docs.isEmpty()) {
             throw new IntakeRejected("INTAKE-EMPTY", "the " + format.name() + " input holds no " + format.split() + " element", "/" + local);
         }
+        if (docs.size() == 1) {
+            return List.of(new Part(format, 1, 1, format.split() + " 1 of 1", bytes)); // already one document: no copy
+        }
         List<Part> parts = new ArrayList<>(docs.size());
         for (int i = 0; i < docs.size(); i++) {
             Document one = SecureXml.newDocument();

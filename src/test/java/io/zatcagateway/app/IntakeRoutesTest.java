@@ -123,6 +123,7 @@ class IntakeRoutesTest {
                 Message m = c.receive(500);
                 if (m != null) {
                     assertEquals(egs, m.getStringProperty("JMSXGroupID"));
+                    assertEquals(null, m.getStringProperty("ZgwStylesheet"), "intake-only headers stay behind");
                     String id = InvoiceFacts.read(checkValidUbl(TestGateway.body(m))).id();
                     assertTrue(got.add(id) || !expected.contains(id), "document " + id + " queued twice");
                 }

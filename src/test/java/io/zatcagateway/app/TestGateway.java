@@ -50,11 +50,6 @@ public final class TestGateway implements AutoCloseable {
         p.put("gateway.certificate-watch.delay", "600000");
         p.put("gateway.hawtio.enabled", "false");
         p.putAll(extra);
-        if (!Files.isDirectory(dir.resolve("egs")) || extra.containsKey("gateway.egs-dir")) {
-            if (extra.containsKey("gateway.egs-dir")) {
-                p.put("gateway.egs-dir", extra.get("gateway.egs-dir"));
-            }
-        }
         if (!Files.isDirectory(Path.of(p.get("gateway.egs-dir")))) {
             writeEgsUnits(Path.of(p.get("gateway.egs-dir")));
         }

@@ -11,20 +11,10 @@ import io.zatcagateway.core.validation.PreflightOptions;
 import io.zatcagateway.core.validation.ValidationReport;
 import io.zatcagateway.core.xml.Dom;
 import io.zatcagateway.core.xml.SecureXml;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import javax.xml.transform.Templates;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.stream.StreamResult;
-import javax.xml.transform.stream.StreamSource;
-import net.sf.saxon.TransformerFactoryImpl;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -36,28 +26,9 @@ import org.w3c.dom.Document;
  * stylesheet's own codes.
  */
 class StylesheetTest {
-    static final Map<String, Templates> TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
-
-    static byte[] transform(String stylesheet, byte[] input) throws TransformerException {
-        Templates t = TEMPLATES.computeIfAbsent(stylesheet, s -> {
-            try {
-                return new TransformerFactoryImpl().newTemplates(new StreamSource(new File(s)));
-            } catch (TransformerException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Transformer tr = t.newTransformer();
-        tr.setParameter("ZgwUuid", UUID.randomUUID().toString());
-        tr.setErrorListener(new javax.xml.transform.ErrorListener() {
-            public void warning(TransformerException e) { }
-            public void error(TransformerException e) { }
-            public void fatalError(TransformerException e) throws TransformerException {
-                throw e;
-            }
-        });
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tr.transform(new StreamSource(new java.io.ByteArrayInputStream(input)), new StreamResult(out));
-        return out.toByteArray();
+    /** Through the same helper the validate command uses; refusals come back as findings with their codes. */
+    static byte[] transform(String stylesheet, byte[] input) throws IntakeRejected {
+        return Stylesheets.transform(stylesheet, input);
     }
 
     static Intake intake() {
@@ -198,12 +169,11 @@ class StylesheetTest {
         assertTrue(code(transformError("xslt/oracle-ar-to-ubl.xsl", oracle.replace("<INVOICE_CURRENCY_CODE>SAR", "<INVOICE_CURRENCY_CODE>EUR"))).startsWith("SOURCE-MISSING-FIELD"));
     }
 
-    static TransformerException transformError(String stylesheet, String input) {
-        return assertThrows(TransformerException.class, () -> transform(stylesheet, input.getBytes(StandardCharsets.UTF_8)));
+    static IntakeRejected transformError(String stylesheet, String input) {
+        return assertThrows(IntakeRejected.class, () -> transform(stylesheet, input.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static String code(TransformerException e) {
-        net.sf.saxon.trans.XPathException x = (net.sf.saxon.trans.XPathException) e;
-        return x.getErrorCodeQName().getLocalPart();
+    static String code(IntakeRejected e) {
+        return e.findings().get(0).code();
     }
 }
