@@ -48,6 +48,11 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
         c.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")).setAutoCreateQueues(true).setAutoCreateAddresses(true));
+        // EGS queues: one consumer at a time even with several connections (exclusive), never moved to the broker's DLQ
+        // (the gateway's own dead-letter channel decides), and a pause before a rolled-back message comes again
+        c.addAddressSetting("zatca.egs.#", new AddressSettings().setDefaultExclusiveQueue(true).setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000).setRedeliveryMultiplier(2).setMaxRedeliveryDelay(30_000)
+                .setAutoCreateQueues(true).setAutoCreateAddresses(true));
         broker = new EmbeddedActiveMQ();
         broker.setConfiguration(c);
         broker.start();

@@ -33,6 +33,25 @@ public final class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("gateway", services);
         context.getRegistry().bind("intake", intake(context.getPropertiesComponent(), p, services));
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
+        ChainBeans chain = chain(context, p, services);
+        context.getRegistry().bind("chain", chain);
+        if (Boolean.parseBoolean(p.getProperty("gateway.chain.enabled", "true").trim())) {
+            // one chain route per EGS unit, from the YAML template egs-chain, once the EGS units are loaded
+            context.addStartupListener(new org.apache.camel.StartupListener() {
+                @Override
+                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                }
+
+                @Override
+                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                    chain.store();
+                    for (String egs : services.context().egs().keySet()) {
+                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)
+                                .parameter("egs", egs).add();
+                    }
+                }
+            });
+        }
         HawtioConsole hawtio = hawtio(p);
         if (hawtio != null) {
             context.addService(hawtio, true, true);
@@ -56,6 +75,22 @@ public final class GatewayConfiguration implements CamelConfiguration {
         int maxBytes = Integer.parseInt(p.getProperty("gateway.intake.max-bytes", String.valueOf(SecureXml.DEFAULT_MAX_BYTES)).trim());
         Intake intake = new Intake(formats, new EgsAddressing(() -> services.context().egs().values()), maxBytes);
         return new IntakeBeans(intake, new ErrorFolder(paths.get("error")), new ErrorFolder(paths.get("duplicates")));
+    }
+
+    /** The chain and submission beans, with the outbox, rejected and replay folders ({@code gateway.path.*}). */
+    static ChainBeans chain(CamelContext context, Properties p, GatewayServices services) throws java.io.IOException {
+        Map<String, Path> paths = new java.util.LinkedHashMap<>();
+        for (String name : List.of("outbox", "rejected", "replay")) {
+            Path dir = Path.of(p.getProperty("gateway." + name, "data/" + name).trim()).toAbsolutePath().normalize();
+            Files.createDirectories(dir);
+            paths.put(name, dir);
+            context.getPropertiesComponent().addOverrideProperty("gateway.path." + name, dir.toString());
+        }
+        boolean force = Boolean.parseBoolean(p.getProperty("gateway.outbox.fsync", "true").trim());
+        return new ChainBeans(context, services, new io.zatcagateway.chain.Outbox(paths.get("outbox"), force),
+                new io.zatcagateway.chain.Outbox(paths.get("rejected"), force),
+                java.time.Duration.ofMillis(Long.parseLong(p.getProperty("gateway.submit.timeout", "30000").trim())),
+                java.time.Duration.parse(p.getProperty("gateway.reporting.deadline-warning", "PT4H").trim()));
     }
 
     /**

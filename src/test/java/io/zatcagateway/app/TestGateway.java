@@ -23,7 +23,8 @@ import org.apache.camel.main.Main;
 /**
  * The real gateway (camel-main, YAML routes from routes/, embedded Artemis, embedded simulator, H2) with every working
  * folder, the broker journal, the database and the vault in a temporary folder, and EGS units from a test folder.
- * Demo onboarding is off (no demo OTP): intake needs the EGS configuration, not certificates.
+ * Demo onboarding is off (no demo OTP): intake needs the EGS configuration, not certificates. The chain (consumers of
+ * the EGS queues) is off unless {@code gateway.chain.enabled=true} is passed.
  */
 public final class TestGateway implements AutoCloseable {
     final Path dir;
@@ -44,6 +45,11 @@ public final class TestGateway implements AutoCloseable {
         p.put("gateway.archive", dir.resolve("archive").toString());
         p.put("gateway.error", dir.resolve("error").toString());
         p.put("gateway.duplicates", dir.resolve("duplicates").toString());
+        p.put("gateway.outbox", dir.resolve("outbox").toString());
+        p.put("gateway.rejected", dir.resolve("rejected").toString());
+        p.put("gateway.replay", dir.resolve("replay").toString());
+        // intake tests read the EGS queues themselves; the chain tests switch the chain on
+        p.put("gateway.chain.enabled", "false");
         p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
         p.put("gateway.intake.read-lock-min-age", "500");
         p.put("gateway.intake.poll-delay", "100");
