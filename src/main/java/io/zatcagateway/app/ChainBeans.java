@@ -183,7 +183,7 @@ public final class ChainBeans {
         }
         if (paused.remove(egs)) {
             LOG.info("EGS {}: credentials accepted again; resumed", egs);
-            events().sendBody("direct:publish-event", egsEvent("zatca.egs.resumed", egs, "credentials accepted again"));
+            events().asyncSendBody("direct:publish-event", egsEvent("zatca.egs.resumed", egs, "credentials accepted again"));
         }
         if (r.outcome() == Submission.Outcome.REROUTE) {
             store().attempt(key, State.SIGNED, "clearance answered 303 (clearance switched off): re-routed to reporting");
@@ -197,7 +197,9 @@ public final class ChainBeans {
         if (paused.add(egs)) {
             LOG.error("EGS {} paused: {}. Its documents wait (in order) and are retried until the credentials work again "
                     + "(renew or onboard the EGS); other EGS are not affected", egs, reason);
-            events().sendBody("direct:publish-event", egsEvent("zatca.egs.paused", egs, reason));
+            // from another thread: a send on this one would join the consumer's JMS transaction, which stays open while
+            // the document waits
+            events().asyncSendBody("direct:publish-event", egsEvent("zatca.egs.paused", egs, reason));
         }
     }
 

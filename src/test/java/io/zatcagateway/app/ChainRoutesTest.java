@@ -117,6 +117,114 @@ class ChainRoutesTest {
         }
     }
 
+    /**
+     * One gateway, the other answers: 400 rejected (chain goes on), 303 re-routed to reporting, 401 pauses the EGS
+     * until the credentials work, transient faults beyond the last try dead-letter with history, and a replay sends the
+     * same bytes; then the ERP examples dropped into the inbox come out in the outbox, signed and chained.
+     */
+    @Test
+    void rejectedReroutedPausedDeadLetteredReplayedAndExamplesToOutbox(@TempDir Path dir) throws Exception {
+        Map<String, String> p = chainSettings();
+        for (String e : List.of("clearance", "reporting")) {
+            p.put("gateway." + e + ".max-redeliveries", "2");
+        }
+        try (TestGateway gw = new TestGateway(dir, p); ChainFixture.Events events = new ChainFixture.Events(gw)) {
+            ChainStore store = ChainFixture.store(gw);
+            Session s = gw.session();
+            MessageProducer demo = s.createProducer(s.createQueue("zatca.egs.demo"));
+
+            // 400: ZATCA rejects (wrong ProfileID); the document keeps its ICV, the next one chains on its hash
+            byte[] bad = new String(ChainFixture.mixed("BAD-1", 0, false), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("reporting:1.0", "reporting:2.0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ChainFixture.send(s, demo, "BAD-1", bad);
+            ChainFixture.send(s, demo, "GOOD-2", ChainFixture.mixed("GOOD-2", 3, false));
+            TestGateway.await("rejected and next reported", 20_000, () -> state(store, "BAD-1") == ChainStore.State.REJECTED
+                    && state(store, "GOOD-2") == ChainStore.State.REPORTED);
+            assertTrue(gw.files("rejected").stream().anyMatch(f -> f.toString().endsWith("BAD-1.response.json")));
+            TestGateway.await("failed event", 5_000, () -> !events.ofType("invoice.failed").isEmpty());
+            JsonNode failed = events.ofType("invoice.failed").get(0);
+            assertTrue(failed.path("errors").toString().contains("BR-KSA-EN16931-01"), failed.toString());
+            assertEquals(store.find(ChainFixture.VAT + ":BAD-1").orElseThrow().invoiceHash(), store.find(ChainFixture.VAT + ":GOOD-2").orElseThrow().pih());
+
+            // 303: clearance switched off: the standard invoice ends reported
+            ChainFixture.call("POST", ChainFixture.admin(gw) + "/clearance?enabled=false", null);
+            ChainFixture.send(s, demo, "STD-303", ChainFixture.mixed("STD-303", 0, false));
+            TestGateway.await("303 re-routed", 20_000, () -> state(store, "STD-303") == ChainStore.State.REPORTED);
+            assertTrue(store.find(ChainFixture.VAT + ":STD-303").orElseThrow().history().contains("303"));
+            ChainFixture.call("POST", ChainFixture.admin(gw) + "/clearance?enabled=true", null);
+
+            // 401: the CSID has expired for ZATCA (its clock moved on): the EGS pauses and resumes once it works again
+            ChainFixture.call("POST", ChainFixture.admin(gw) + "/clock?advanceSeconds=" + 800 * 86400L, null);
+            ChainFixture.send(s, demo, "P-1", ChainFixture.mixed("P-1", 3, false));
+            ChainFixture.send(s, demo, "P-2", ChainFixture.mixed("P-2", 4, false));
+            TestGateway.await("paused event", 20_000, () -> !events.ofType("zatca.egs.paused").isEmpty());
+            Thread.sleep(1000);
+            assertEquals(ChainStore.State.RETRYING, state(store, "P-1"));
+            assertNull(store.find(ChainFixture.VAT + ":P-2").orElse(null), "later documents of a paused EGS wait");
+            ChainFixture.call("POST", ChainFixture.admin(gw) + "/clock?advanceSeconds=" + -800 * 86400L, null);
+            TestGateway.await("resumed", 20_000, () -> state(store, "P-2") == ChainStore.State.REPORTED);
+            assertEquals(1, events.ofType("zatca.egs.resumed").size());
+
+            // transient faults beyond the last try: dead-letter queue with history, event, then replay with the same bytes
+            ChainFixture.faults(gw, Map.of("rate503", 1.0));
+            ChainFixture.send(s, demo, "DLQ-1", ChainFixture.mixed("DLQ-1", 0, false));
+            TestGateway.await("dead-lettered", 20_000, () -> state(store, "DLQ-1") == ChainStore.State.DEAD);
+            TestGateway.await("needs-a-person event", 5_000, () -> events.received.stream().anyMatch(e -> e.path("needsAttention").asBoolean()
+                    && "DLQ-1".equals(e.path("documentNumber").asText())));
+            String hash = store.find(ChainFixture.VAT + ":DLQ-1").orElseThrow().invoiceHash();
+            ChainFixture.faults(gw, Map.of());
+            java.nio.file.Files.writeString(dir.resolve("replay").resolve("fix.replay"), "demo/DLQ-1\n");
+            TestGateway.await("replayed and cleared", 20_000, () -> state(store, "DLQ-1") == ChainStore.State.CLEARED);
+            assertEquals(hash, store.find(ChainFixture.VAT + ":DLQ-1").orElseThrow().invoiceHash());
+            JsonNode rec = null;
+            for (JsonNode r : ChainFixture.call("GET", ChainFixture.admin(gw) + "/records", null).path("records")) {
+                if ("DLQ-1".equals(r.path("id").asText())) {
+                    rec = r;
+                }
+            }
+            assertEquals(hash, rec.path("invoiceHash").asText(), "the replay sent the stored bytes");
+            demo.close();
+            s.close();
+
+            // the ERP examples, from the inbox to the outbox
+            int before = done(store);
+            int documents = 0;
+            for (String format : List.of("sap", "oracle", "ubl")) {
+                try (var files = java.nio.file.Files.list(Path.of("examples", format))) {
+                    for (Path f : files.sorted().toList()) {
+                        gw.drop(format, f.getFileName().toString(), java.nio.file.Files.readAllBytes(f));
+                        String text = java.nio.file.Files.readString(f);
+                        documents += format.equals("sap") ? Math.max(1, text.split("<IDOC[ >]", -1).length - 1) : 1;
+                    }
+                }
+            }
+            int expected = before + documents;
+            TestGateway.await("examples in the outbox", 60_000, () -> done(store) == expected);
+            for (String egs : List.of("demo", "riyadh-plant", "jeddah-bu")) {
+                ChainVerifier.Report r = ChainVerifier.verify(store, egs);
+                assertNull(r.firstBroken(), r.firstBroken());
+            }
+            for (Path x : gw.files("outbox")) {
+                if (x.toString().endsWith(".xml")) {
+                    byte[] xml = java.nio.file.Files.readAllBytes(x);
+                    var doc = io.zatcagateway.core.xml.SecureXml.parse(xml);
+                    var report = io.zatcagateway.core.validation.Preflight.check(doc, xml,
+                            io.zatcagateway.core.validation.PreflightOptions.signed().strict(true))
+                            .plus(io.zatcagateway.core.SignatureVerifier.verify(doc));
+                    assertTrue(!report.hasErrors(), x + ": " + report);
+                }
+            }
+        }
+    }
+
+    static ChainStore.State state(ChainStore store, String number) {
+        try {
+            return store.find(ChainFixture.VAT + ":" + number).map(ChainStore.Stored::state).orElse(null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static int done(ChainStore store) {
         try {
             int n = 0;
