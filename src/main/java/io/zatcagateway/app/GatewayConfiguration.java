@@ -49,6 +49,13 @@ public final class GatewayConfiguration implements CamelConfiguration {
                         org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)
                                 .parameter("egs", egs).add();
                     }
+                    io.micrometer.core.instrument.MeterRegistry registry = ctx.getRegistry()
+                            .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+                    if (registry != null) {
+                        new ChainMetrics(chain, p.getProperty("gateway.broker.url", "vm://0").trim(),
+                                p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim(),
+                                List.copyOf(services.context().egs().keySet())).register(registry);
+                    }
                 }
             });
         }

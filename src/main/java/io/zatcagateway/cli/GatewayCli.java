@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "zatca-gateway", mixinStandardHelpOptions = true, version = "zatca-gateway 0.1.0",
         description = "Middleware between ERPs and ZATCA Fatoora (Phase 2 e-invoicing).",
         subcommands = {RunCommand.class, SimulatorCommand.class, OnboardCommand.class, RenewCommand.class, EgsCommand.class,
-                ValidateCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
+                ValidateCommand.class, VerifyCommand.class, StatusCommand.class, ChainCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GatewayCli implements Runnable {
     @Override
     public void run() {
