@@ -34,8 +34,11 @@ public final class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("intake", intake(context.getPropertiesComponent(), p, services));
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
         ChainBeans chain = chain(context, p, services);
+        Webhooks webhooks = Webhooks.from(p);
+        context.getRegistry().bind("webhooks", webhooks);
         context.getRegistry().bind("chain", chain);
-        if (Boolean.parseBoolean(p.getProperty("gateway.chain.enabled", "true").trim())) {
+        boolean chainEnabled = Boolean.parseBoolean(p.getProperty("gateway.chain.enabled", "true").trim());
+        {
             // one chain route per EGS unit, from the YAML template egs-chain, once the EGS units are loaded
             context.addStartupListener(new org.apache.camel.StartupListener() {
                 @Override
@@ -44,6 +47,13 @@ public final class GatewayConfiguration implements CamelConfiguration {
 
                 @Override
                 public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                    for (String name : webhooks.subscriptions().keySet()) {
+                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "webhook").routeId("webhook-" + name)
+                                .parameter("name", name).add();
+                    }
+                    if (!chainEnabled) {
+                        return;
+                    }
                     chain.store();
                     for (String egs : services.context().egs().keySet()) {
                         org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.Properties;
 
 /** The gateway's database for the commands that read the chain store (H2 with AUTO_SERVER, or PostgreSQL). */
-final class Database {
+public final class Database {
     private Database() {
     }
 
@@ -20,7 +20,7 @@ final class Database {
     }
 
     /** {@code {{env:NAME:default}}} placeholders, as the running gateway resolves them. */
-    static String resolveEnv(String v) {
+    public static String resolveEnv(String v) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::([^}]*))?}}").matcher(v);
         if (m.matches()) {
             String e = System.getenv(m.group(1));

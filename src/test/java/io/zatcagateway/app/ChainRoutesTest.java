@@ -128,6 +128,25 @@ class ChainRoutesTest {
         for (String e : List.of("clearance", "reporting")) {
             p.put("gateway." + e + ".max-redeliveries", "2");
         }
+        // a webhook receiver that fails its first two requests
+        List<String[]> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger hookCalls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", x -> {
+            byte[] body = x.getRequestBody().readAllBytes();
+            int status = hookCalls.incrementAndGet() <= 2 ? 500 : 200;
+            if (status == 200) {
+                hooks.add(new String[] {x.getRequestHeaders().getFirst("X-Zgw-Timestamp"), x.getRequestHeaders().getFirst("X-Zgw-Signature"),
+                        new String(body, java.nio.charset.StandardCharsets.UTF_8)});
+            }
+            x.sendResponseHeaders(status, -1);
+            x.close();
+        });
+        receiver.start();
+        p.put("gateway.webhook.erp.url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        p.put("gateway.webhook.erp.secret", "a-test-secret-of-32-characters!!");
+        p.put("gateway.webhook.erp.types", "zatca.invoice.,zatca.simplified_invoice.");
+        p.put("gateway.webhooks.redelivery-delay", "50");
         try (TestGateway gw = new TestGateway(dir, p); ChainFixture.Events events = new ChainFixture.Events(gw)) {
             ChainStore store = ChainFixture.store(gw);
             Session s = gw.session();
@@ -186,6 +205,15 @@ class ChainRoutesTest {
             demo.close();
             s.close();
 
+            // webhooks: delivered despite the receiver's first failures, signed with the subscription's secret, filtered by type
+            TestGateway.await("webhook deliveries", 20_000, () -> hooks.stream().anyMatch(h -> h[2].contains("\"BAD-1\"")));
+            for (String[] h : hooks) {
+                assertEquals("sha256=" + Webhooks.signature("a-test-secret-of-32-characters!!", h[0], h[2]), h[1]);
+                String type = ChainFixture.JSON.readTree(h[2]).path("type").asText();
+                assertTrue(type.startsWith("zatca.invoice.") || type.startsWith("zatca.simplified_invoice."), type);
+            }
+            assertTrue(hookCalls.get() >= hooks.size() + 2, "failed deliveries were retried");
+
             // the ERP examples, from the inbox to the outbox
             int before = done(store);
             int documents = 0;
@@ -214,6 +242,8 @@ class ChainRoutesTest {
                     assertTrue(!report.hasErrors(), x + ": " + report);
                 }
             }
+        } finally {
+            receiver.stop(0);
         }
     }
 

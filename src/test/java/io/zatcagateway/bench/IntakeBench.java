@@ -94,7 +94,7 @@ public final class IntakeBench {
     }
 
     /** The standard-invoice example with 10 items, a new document number and plant. */
-    static String idoc(String template, String number, String plant) {
+    public static String idoc(String template, String number, String plant) {
         int start = template.indexOf("    <E1EDP01 SEGMENT=\"1\">");
         int end = template.lastIndexOf("</E1EDP01>") + "</E1EDP01>\n".length();
         StringBuilder items = new StringBuilder();
