@@ -8,6 +8,7 @@ import io.zatcagateway.chain.ChainStore.Stored;
 import io.zatcagateway.chain.Outbox;
 import io.zatcagateway.chain.Submission;
 import io.zatcagateway.chain.ZatcaCredentialsRejected;
+import io.zatcagateway.chain.ZatcaFailure;
 import io.zatcagateway.chain.ZatcaPermanentFailure;
 import io.zatcagateway.chain.ZatcaUnavailable;
 import io.zatcagateway.core.InvoiceSigner;
@@ -173,12 +174,15 @@ public final class ChainBeans {
             store().attempt(key, State.RETRYING, e.getMessage());
             LOG.warn("EGS {}: {} not taken: {}; the same bytes will be sent again", egs, key, e.getMessage());
             throw e;
-        } catch (ZatcaCredentialsRejected | EgsUnavailableException e) {
+        } catch (EgsUnavailableException e) {
             store().attempt(key, State.RETRYING, e.getMessage());
             pause(egs, e.getMessage());
-            throw e instanceof ZatcaCredentialsRejected z ? z : new ZatcaCredentialsRejected(endpoint, e.getMessage());
-        } catch (ZatcaPermanentFailure e) {
+            throw new ZatcaCredentialsRejected(endpoint, e.getMessage());
+        } catch (ZatcaFailure e) {
             store().attempt(key, State.RETRYING, e.getMessage());
+            if (e instanceof ZatcaCredentialsRejected) {
+                pause(egs, e.getMessage());
+            }
             throw e;
         }
         if (paused.remove(egs)) {
@@ -284,27 +288,36 @@ public final class ChainBeans {
         String reason = cause == null ? "unknown" : cause.getMessage();
         String key = in.getHeader("ZgwDocumentKey", String.class);
         in.setHeader("ZgwDeadReason", reason);
-        Stored d = key == null ? null : store().find(key).orElse(null);
+        Stored d = ownUnfinished(ex);
         if (d != null) {
             store().finish(key, State.DEAD, null, null, "dead-lettered: " + reason);
             in.setHeader("ZgwHistory", store().find(key).orElseThrow().history());
         } else {
-            in.setHeader("ZgwHistory", Instant.now() + " dead-lettered before signing: " + reason + "\n");
+            in.setHeader("ZgwHistory", Instant.now() + " dead-lettered, not in this EGS's chain: " + reason + "\n");
         }
         LOG.error("EGS {}: {} dead-lettered, it needs a person: {}", in.getHeader("ZgwEgs"), key, reason);
+    }
+
+    /**
+     * The stored document of the exchange when it belongs to this EGS's chain and is not answered yet; null otherwise
+     * (never signed, or a copy of another EGS's document, whose state must not be touched).
+     */
+    private Stored ownUnfinished(Exchange ex) throws Exception {
+        String key = ex.getIn().getHeader("ZgwDocumentKey", String.class);
+        Stored d = key == null ? null : store().find(key).orElse(null);
+        return d != null && d.egs().equals(ex.getIn().getHeader("ZgwEgs", String.class)) && !d.state().isFinal() ? d : null;
     }
 
     /** The {@code zatca.<kind>.failed} event of a dead-lettered document. */
     public Map<String, Object> deadEvent(Exchange ex) throws Exception {
         Message in = ex.getIn();
-        String key = in.getHeader("ZgwDocumentKey", String.class);
-        Stored d = key == null ? null : store().find(key).orElse(null);
+        Stored d = ownUnfinished(ex);
         Map<String, Object> e;
         if (d != null) {
             e = documentEvent(d, "failed", "dead-lettered");
         } else {
             e = egsEvent("zatca." + in.getHeader("ZgwDocumentKind", "document", String.class) + ".failed", in.getHeader("ZgwEgs", String.class),
-                    "dead-lettered before signing");
+                    "dead-lettered, not in this EGS's chain");
             e.put("documentNumber", in.getHeader("ZgwDocumentNumber"));
             e.put("status", "dead-lettered");
         }

@@ -38,37 +38,36 @@ public final class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("webhooks", webhooks);
         context.getRegistry().bind("chain", chain);
         boolean chainEnabled = Boolean.parseBoolean(p.getProperty("gateway.chain.enabled", "true").trim());
-        {
-            // one chain route per EGS unit, from the YAML template egs-chain, once the EGS units are loaded
-            context.addStartupListener(new org.apache.camel.StartupListener() {
-                @Override
-                public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
-                }
+        // once the EGS units are loaded: one webhook route per subscription (template webhook) and one chain route per
+        // EGS unit (template egs-chain), then the status gauges
+        context.addStartupListener(new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+            }
 
-                @Override
-                public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
-                    for (String name : webhooks.subscriptions().keySet()) {
-                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "webhook").routeId("webhook-" + name)
-                                .parameter("name", name).add();
-                    }
-                    if (!chainEnabled) {
-                        return;
-                    }
-                    chain.store();
-                    for (String egs : services.context().egs().keySet()) {
-                        org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)
-                                .parameter("egs", egs).add();
-                    }
-                    io.micrometer.core.instrument.MeterRegistry registry = ctx.getRegistry()
-                            .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
-                    if (registry != null) {
-                        new ChainMetrics(chain, p.getProperty("gateway.broker.url", "vm://0").trim(),
-                                p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim(),
-                                List.copyOf(services.context().egs().keySet())).register(registry);
-                    }
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                for (String name : webhooks.subscriptions().keySet()) {
+                    org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "webhook").routeId("webhook-" + name)
+                            .parameter("name", name).add();
                 }
-            });
-        }
+                if (!chainEnabled) {
+                    return;
+                }
+                chain.store();
+                for (String egs : services.context().egs().keySet()) {
+                    org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)
+                            .parameter("egs", egs).add();
+                }
+                io.micrometer.core.instrument.MeterRegistry registry = ctx.getRegistry()
+                        .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+                if (registry != null) {
+                    new ChainMetrics(chain, p.getProperty("gateway.broker.url", "vm://0").trim(),
+                            p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim(),
+                            List.copyOf(services.context().egs().keySet())).register(registry);
+                }
+            }
+        });
         HawtioConsole hawtio = hawtio(p);
         if (hawtio != null) {
             context.addService(hawtio, true, true);

@@ -48,6 +48,16 @@ public final class GatewayContext {
         return c;
     }
 
+    /** A {@code {{env:NAME:default}}} setting as the running gateway resolves it (other values unchanged). */
+    public static String resolveEnv(String v) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::([^}]*))?}}").matcher(v);
+        if (m.matches()) {
+            String e = System.getenv(m.group(1));
+            return e != null ? e : m.group(2) == null ? "" : m.group(2);
+        }
+        return v;
+    }
+
     public Path passwordFile() {
         return Path.of(properties.getProperty("gateway.vault.password-file", "data/vault.password").trim());
     }

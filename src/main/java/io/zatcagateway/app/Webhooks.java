@@ -38,6 +38,8 @@ public final class Webhooks {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Map<String, Subscription> subscriptions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -51,7 +53,7 @@ public final class Webhooks {
         for (String k : p.stringPropertyNames()) {
             if (k.startsWith("gateway.webhook.") && k.endsWith(".url") && !p.getProperty(k).isBlank()) {
                 String name = k.substring("gateway.webhook.".length(), k.length() - ".url".length());
-                String secret = io.zatcagateway.cli.Database.resolveEnv(p.getProperty("gateway.webhook." + name + ".secret", "").trim());
+                String secret = GatewayContext.resolveEnv(p.getProperty("gateway.webhook." + name + ".secret", "").trim());
                 if (secret.length() < 16) {
                     throw new IllegalArgumentException("webhook '" + name + "': gateway.webhook." + name + ".secret must be at least 16 "
                             + "characters (use {{env:NAME}} to take it from the environment)");
@@ -69,13 +71,12 @@ public final class Webhooks {
     }
 
     /** True when the subscription wants this event (its type starts with one of the listed prefixes, or no list). */
-    public boolean wanted(String name, String body) {
+    public boolean wanted(String name, String body) throws java.io.IOException {
         Subscription s = subscriptions.get(name);
         if (s.types().isEmpty()) {
             return true;
         }
-        int i = body.indexOf("\"type\":\"");
-        String type = i < 0 ? "" : body.substring(i + 8, body.indexOf('"', i + 8));
+        String type = JSON.readTree(body).path("type").asText();
         return s.types().stream().anyMatch(type::startsWith);
     }
 
@@ -83,10 +84,9 @@ public final class Webhooks {
     public void deliver(String name, String body) throws Exception {
         Subscription s = subscriptions.get(name);
         String timestamp = String.valueOf(Instant.now().getEpochSecond());
-        int i = body.indexOf("\"eventId\":\"");
-        String eventId = i < 0 ? "" : body.substring(i + 11, body.indexOf('"', i + 11));
-        int t = body.indexOf("\"type\":\"");
-        String type = t < 0 ? "" : body.substring(t + 8, body.indexOf('"', t + 8));
+        com.fasterxml.jackson.databind.JsonNode event = JSON.readTree(body);
+        String eventId = event.path("eventId").asText();
+        String type = event.path("type").asText();
         HttpRequest r = HttpRequest.newBuilder(URI.create(s.url())).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("X-Zgw-Event-Id", eventId)

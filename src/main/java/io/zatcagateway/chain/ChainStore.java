@@ -298,12 +298,12 @@ public final class ChainStore {
         }
     }
 
-    /** Documents of {@code egs} (all EGS when null) in one state, oldest first, without their bytes. */
+    /** Documents of {@code egs} (all EGS when null) in one state, oldest first, without their bytes (signedXml null). */
     public List<Stored> inState(String egs, State state, int limit) throws SQLException {
         List<Stored> out = new ArrayList<>();
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT * FROM chain_document WHERE state = ?" + (egs == null ? "" : " AND egs = ?")
-                     + " ORDER BY signed_at, icv")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS_WITHOUT_BYTES + " FROM chain_document WHERE state = ?"
+                     + (egs == null ? "" : " AND egs = ?") + " ORDER BY signed_at, icv")) {
             ps.setString(1, state.name());
             if (egs != null) {
                 ps.setString(2, egs);
@@ -311,11 +311,24 @@ public final class ChainStore {
             ps.setMaxRows(limit);
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    out.add(read(r));
+                    out.add(read(r, false));
                 }
             }
         }
         return out;
+    }
+
+    /** How many documents (of all EGS) are in one of these states. */
+    public int count(State... states) throws SQLException {
+        StringBuilder in = new StringBuilder();
+        for (State st : states) {
+            in.append(in.length() == 0 ? "'" : ",'").append(st.name()).append('\'');
+        }
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT COUNT(*) FROM chain_document WHERE state IN (" + in + ")")) {
+            r.next();
+            return r.getInt(1);
+        }
     }
 
     /** Per EGS: last ICV, documents signed and not answered, in redelivery, dead-lettered, rejected, oldest unreported simplified. */
@@ -353,11 +366,18 @@ public final class ChainStore {
         return out;
     }
 
+    private static final String COLUMNS_WITHOUT_BYTES = "egs, icv, doc_key, number, uuid, kind, standard, issue_time, supply_date, "
+            + "invoice_hash, pih, state, zatca_status, response, history, signed_at";
+
     private static Stored read(ResultSet r) throws SQLException {
+        return read(r, true);
+    }
+
+    private static Stored read(ResultSet r, boolean withBytes) throws SQLException {
         Integer status = r.getObject("zatca_status") == null ? null : r.getInt("zatca_status");
         return new Stored(r.getString("egs"), r.getLong("icv"), r.getString("doc_key"), r.getString("number"), r.getString("uuid"),
                 r.getString("kind"), r.getBoolean("standard"), r.getString("issue_time"), r.getString("supply_date"),
-                r.getString("invoice_hash"), r.getString("pih"), r.getBytes("signed_xml"), State.valueOf(r.getString("state")),
+                r.getString("invoice_hash"), r.getString("pih"), withBytes ? r.getBytes("signed_xml") : null, State.valueOf(r.getString("state")),
                 status, r.getString("response"), r.getString("history"), r.getTimestamp("signed_at").toInstant());
     }
 }

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.Properties;
 
 /** The gateway's database for the commands that read the chain store (H2 with AUTO_SERVER, or PostgreSQL). */
-public final class Database {
+final class Database {
     private Database() {
     }
 
@@ -13,19 +13,9 @@ public final class Database {
         String url = p.getProperty("gateway.database.url", "jdbc:h2:file:./data/h2/gateway;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE").trim();
         ds.setJdbcUrl(url);
         ds.setUsername(p.getProperty("gateway.database.user", "sa").trim());
-        ds.setPassword(resolveEnv(p.getProperty("gateway.database.password", "").trim()));
+        ds.setPassword(io.zatcagateway.app.GatewayContext.resolveEnv(p.getProperty("gateway.database.password", "").trim()));
         ds.setMaximumPoolSize(2);
         ds.setPoolName("gateway-cli");
         return ds;
-    }
-
-    /** {@code {{env:NAME:default}}} placeholders, as the running gateway resolves them. */
-    public static String resolveEnv(String v) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::([^}]*))?}}").matcher(v);
-        if (m.matches()) {
-            String e = System.getenv(m.group(1));
-            return e != null ? e : m.group(2) == null ? "" : m.group(2);
-        }
-        return v;
     }
 }

@@ -79,13 +79,8 @@ class ChainCrashTest {
                 p.setProperty("gateway." + f, dir.resolve(f).toString());
             }
             p.setProperty("gateway.hawtio.enabled", "false");
-            p.setProperty("gateway.submit.timeout", "1000");
-            for (String e : List.of("clearance", "reporting")) {
-                p.setProperty("gateway." + e + ".max-redeliveries", "12");
-                p.setProperty("gateway." + e + ".redelivery-delay", "20");
-                p.setProperty("gateway." + e + ".backoff-multiplier", "2");
-                p.setProperty("gateway." + e + ".max-redelivery-delay", "400");
-            }
+            // the same short timeout and back-off as the in-process chain tests
+            p.putAll(ChainRoutesTest.chainSettings());
             p.setProperty("camel.management.port", "0");
             TestGateway.writeEgsUnits(dir.resolve("egs"));
             KeyVault.createPasswordFileIfAbsent(dir.resolve("vault.password"));

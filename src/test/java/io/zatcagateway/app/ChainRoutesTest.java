@@ -147,6 +147,7 @@ class ChainRoutesTest {
         p.put("gateway.webhook.erp.secret", "a-test-secret-of-32-characters!!");
         p.put("gateway.webhook.erp.types", "zatca.invoice.,zatca.simplified_invoice.");
         p.put("gateway.webhooks.redelivery-delay", "50");
+        p.put("gateway.deadline-watch.period", "500");
         try (TestGateway gw = new TestGateway(dir, p); ChainFixture.Events events = new ChainFixture.Events(gw)) {
             ChainStore store = ChainFixture.store(gw);
             Session s = gw.session();
@@ -164,6 +165,14 @@ class ChainRoutesTest {
             JsonNode failed = events.ofType("invoice.failed").get(0);
             assertTrue(failed.path("errors").toString().contains("BR-KSA-EN16931-01"), failed.toString());
             assertEquals(store.find(ChainFixture.VAT + ":BAD-1").orElseThrow().invoiceHash(), store.find(ChainFixture.VAT + ":GOOD-2").orElseThrow().pih());
+
+            // the same document arriving for another EGS: dead-lettered there, the first EGS's record untouched
+            try (MessageProducer jeddah = s.createProducer(s.createQueue("zatca.egs.jeddah-bu"))) {
+                ChainFixture.send(s, jeddah, "GOOD-2", ChainFixture.mixed("GOOD-2", 3, false));
+            }
+            TestGateway.await("copy for another EGS dead-lettered", 20_000, () -> events.received.stream()
+                    .anyMatch(e -> "jeddah-bu".equals(e.path("egs").asText()) && e.path("reason").asText().contains("already in the chain of EGS demo")));
+            assertEquals(ChainStore.State.REPORTED, state(store, "GOOD-2"));
 
             // 303: clearance switched off: the standard invoice ends reported
             ChainFixture.call("POST", ChainFixture.admin(gw) + "/clearance?enabled=false", null);
@@ -187,7 +196,15 @@ class ChainRoutesTest {
             // transient faults beyond the last try: dead-letter queue with history, event, then replay with the same bytes
             ChainFixture.faults(gw, Map.of("rate503", 1.0));
             ChainFixture.send(s, demo, "DLQ-1", ChainFixture.mixed("DLQ-1", 0, false));
+            // a simplified document issued two days ago, also dead-lettered: its 24-hour reporting deadline has passed
+            String today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Riyadh")).toString();
+            ChainFixture.send(s, demo, "OLD-1", new String(ChainFixture.mixed("OLD-1", 3, false), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("<cbc:IssueDate>" + today, "<cbc:IssueDate>" + java.time.LocalDate.parse(today).minusDays(2))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             TestGateway.await("dead-lettered", 20_000, () -> state(store, "DLQ-1") == ChainStore.State.DEAD);
+            TestGateway.await("OLD-1 dead-lettered", 20_000, () -> state(store, "OLD-1") == ChainStore.State.DEAD);
+            TestGateway.await("reporting deadline alert", 20_000, () -> events.ofType("simplified_invoice.reporting_deadline").stream()
+                    .anyMatch(e -> "OLD-1".equals(e.path("documentNumber").asText()) && e.path("needsAttention").asBoolean()));
             TestGateway.await("needs-a-person event", 5_000, () -> events.received.stream().anyMatch(e -> e.path("needsAttention").asBoolean()
                     && "DLQ-1".equals(e.path("documentNumber").asText())));
             String hash = store.find(ChainFixture.VAT + ":DLQ-1").orElseThrow().invoiceHash();
@@ -202,6 +219,11 @@ class ChainRoutesTest {
                 }
             }
             assertEquals(hash, rec.path("invoiceHash").asText(), "the replay sent the stored bytes");
+            // replay by a message on the replay queue (what Hawtio's Artemis tab sends)
+            try (MessageProducer replay = s.createProducer(s.createQueue("zatca.replay"))) {
+                replay.send(s.createTextMessage("demo/OLD-1"));
+            }
+            TestGateway.await("OLD-1 replayed and reported", 20_000, () -> state(store, "OLD-1") == ChainStore.State.REPORTED);
             demo.close();
             s.close();
 
@@ -257,11 +279,7 @@ class ChainRoutesTest {
 
     static int done(ChainStore store) {
         try {
-            int n = 0;
-            for (ChainStore.State s : List.of(ChainStore.State.CLEARED, ChainStore.State.REPORTED)) {
-                n += store.inState(null, s, 100_000).size();
-            }
-            return n;
+            return store.count(ChainStore.State.CLEARED, ChainStore.State.REPORTED);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

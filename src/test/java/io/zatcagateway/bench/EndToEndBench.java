@@ -33,19 +33,8 @@ public final class EndToEndBench {
         int docs = Integer.getInteger("e2e.docs", 4000);
         int rounds = Integer.getInteger("e2e.rounds", 2);
         Path dir = Files.createTempDirectory("e2e-bench");
-        Path egs = Files.createDirectories(dir.resolve("egs"));
-        String demo = Files.readString(Path.of("config/egs/demo.properties"));
-        for (int i = 1; i <= 4; i++) {
-            Files.writeString(egs.resolve("plant-110" + i + ".properties"), TestGateway.unit(demo, "EGS-Plant-110" + i, "route.plant = 110" + i));
-        }
         String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("gateway.egs-dir", egs.toString(), "gateway.chain.enabled", "true",
-                "simulator.demo-otp", "123456"));
-        for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("gateway.") || k.startsWith("camel.") || k.startsWith("simulator.")) {
-                settings.put(k, System.getProperty(k));
-            }
-        }
+        Map<String, String> settings = IntakeBench.settings(dir, Map.of("gateway.chain.enabled", "true", "simulator.demo-otp", "123456"));
         ObjectMapper json = new ObjectMapper();
         try (TestGateway gw = new TestGateway(dir.resolve("gw"), settings)) {
             Map<String, Long> dropped = new ConcurrentHashMap<>();

@@ -28,18 +28,8 @@ public final class IntakeBench {
         int docs = Integer.getInteger("intake.docs", 8000);
         int rounds = Integer.getInteger("intake.rounds", 3);
         Path dir = Files.createTempDirectory("intake-bench");
-        Path egs = Files.createDirectories(dir.resolve("egs"));
-        String demo = Files.readString(Path.of("config/egs/demo.properties"));
-        for (int i = 1; i <= 4; i++) {
-            Files.writeString(egs.resolve("plant-110" + i + ".properties"), TestGateway.unit(demo, "EGS-Plant-110" + i, "route.plant = 110" + i));
-        }
         String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("gateway.egs-dir", egs.toString()));
-        for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("gateway.") || k.startsWith("camel.")) {
-                settings.put(k, System.getProperty(k)); // experiments: -Dgateway.intake.threads=8 ...
-            }
-        }
+        Map<String, String> settings = settings(dir, Map.of());
         try (TestGateway gw = new TestGateway(dir.resolve("gw"), settings)) {
             AtomicInteger queued = new AtomicInteger();
             Session s = gw.session();
@@ -89,12 +79,32 @@ public final class IntakeBench {
         }
     }
 
+    /**
+     * Gateway settings of a benchmark: four EGS units (plants 1101-1104) in {@code dir/egs}, {@code fixed} ones, then any
+     * {@code -Dgateway.*}, {@code -Dcamel.*} or {@code -Dsimulator.*} of this JVM (experiments: -Dgateway.intake.threads=8 ...).
+     */
+    static Map<String, String> settings(Path dir, Map<String, String> fixed) throws java.io.IOException {
+        Path egs = Files.createDirectories(dir.resolve("egs"));
+        String demo = Files.readString(Path.of("config/egs/demo.properties"));
+        for (int i = 1; i <= 4; i++) {
+            Files.writeString(egs.resolve("plant-110" + i + ".properties"), TestGateway.unit(demo, "EGS-Plant-110" + i, "route.plant = 110" + i));
+        }
+        Map<String, String> settings = new java.util.HashMap<>(fixed);
+        settings.put("gateway.egs-dir", egs.toString());
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("gateway.") || k.startsWith("camel.") || k.startsWith("simulator.")) {
+                settings.put(k, System.getProperty(k));
+            }
+        }
+        return settings;
+    }
+
     static String doc(String template) {
         return idoc(template, "SIZE", "1101");
     }
 
     /** The standard-invoice example with 10 items, a new document number and plant. */
-    public static String idoc(String template, String number, String plant) {
+    static String idoc(String template, String number, String plant) {
         int start = template.indexOf("    <E1EDP01 SEGMENT=\"1\">");
         int end = template.lastIndexOf("</E1EDP01>") + "</E1EDP01>\n".length();
         StringBuilder items = new StringBuilder();
