@@ -58,6 +58,16 @@ public final class ChainBeans {
     private volatile EgsSigners signers;
     private ProducerTemplate events;
 
+    private Duration writerTimeout = ChainStore.DEFAULT_WRITER_TIMEOUT;
+    private String instance;
+
+    /** This gateway instance's name in the chain's history, and the longest a signing transaction may stall. */
+    ChainBeans instance(String name, Duration writerTimeout) {
+        this.instance = name;
+        this.writerTimeout = writerTimeout;
+        return this;
+    }
+
     ChainBeans(CamelContext camel, GatewayServices services, Outbox outbox, Outbox rejected, Duration timeout, Duration deadlineWarning) {
         this.camel = camel;
         this.services = services;
@@ -73,7 +83,8 @@ public final class ChainBeans {
         if (s == null) {
             synchronized (this) {
                 if (store == null) {
-                    store = new ChainStore(camel.getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class));
+                    store = new ChainStore(camel.getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class),
+                            writerTimeout, instance);
                 }
                 s = store;
             }

@@ -20,16 +20,16 @@ final class ChainMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(ChainMetrics.class);
 
     private final ChainBeans chain;
-    private final String brokerUrl;
+    private final BrokerQueues.Access broker;
     private final String prefix;
     private final List<String> egs;
     private volatile long readAt;
     private volatile Map<String, ChainStore.EgsStatus> status = Map.of();
     private volatile Map<String, Long> depths = Map.of();
 
-    ChainMetrics(ChainBeans chain, String brokerUrl, String prefix, List<String> egs) {
+    ChainMetrics(ChainBeans chain, BrokerQueues.Access broker, String prefix, List<String> egs) {
         this.chain = chain;
-        this.brokerUrl = brokerUrl;
+        this.broker = broker;
         this.prefix = prefix;
         this.egs = egs;
     }
@@ -69,7 +69,7 @@ final class ChainMetrics {
             status = chain.store().status();
             List<String> queues = new ArrayList<>();
             egs.forEach(e -> queues.add(prefix + e));
-            depths = BrokerQueues.depths(brokerUrl, queues);
+            depths = BrokerQueues.depths(broker, queues);
         } catch (Exception e) {
             LOG.warn("status metrics not refreshed: {}", e.toString());
         }

@@ -55,6 +55,10 @@ public final class GatewayConfiguration implements CamelConfiguration {
                     return;
                 }
                 chain.store();
+                BrokerQueues.Access broker = BrokerQueues.Access.of(p);
+                String prefix = p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim();
+                // one consumer per EGS across every gateway instance: the broker must hold each EGS queue exclusive
+                BrokerQueues.ensureExclusive(broker, services.context().egs().keySet().stream().map(e -> prefix + e).toList());
                 for (String egs : services.context().egs().keySet()) {
                     org.apache.camel.builder.TemplatedRouteBuilder.builder(ctx, "egs-chain").routeId("chain-" + egs)
                             .parameter("egs", egs).add();
@@ -62,9 +66,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
                 io.micrometer.core.instrument.MeterRegistry registry = ctx.getRegistry()
                         .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
                 if (registry != null) {
-                    new ChainMetrics(chain, p.getProperty("gateway.broker.url", "vm://0").trim(),
-                            p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim(),
-                            List.copyOf(services.context().egs().keySet())).register(registry);
+                    new ChainMetrics(chain, broker, prefix, List.copyOf(services.context().egs().keySet())).register(registry);
                 }
             }
         });
@@ -106,7 +108,23 @@ public final class GatewayConfiguration implements CamelConfiguration {
         return new ChainBeans(context, services, new io.zatcagateway.chain.Outbox(paths.get("outbox"), force),
                 new io.zatcagateway.chain.Outbox(paths.get("rejected"), force),
                 java.time.Duration.ofMillis(Long.parseLong(p.getProperty("gateway.submit.timeout", "30000").trim())),
-                java.time.Duration.parse(p.getProperty("gateway.reporting.deadline-warning", "PT4H").trim()));
+                java.time.Duration.parse(p.getProperty("gateway.reporting.deadline-warning", "PT4H").trim()))
+                .instance(instanceName(p), java.time.Duration.parse(p.getProperty("gateway.chain.writer-timeout", "PT30S").trim()));
+    }
+
+    /** {@code gateway.instance}, or host name and process id: names the instance in logs and in the chain's history. */
+    static String instanceName(Properties p) {
+        String name = p.getProperty("gateway.instance", "").trim();
+        if (!name.isEmpty()) {
+            return name;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     /**

@@ -8,12 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -30,6 +32,13 @@ import javax.sql.DataSource;
  * <p>Durability: PostgreSQL commits are fsync'd by the server ({@code synchronous_commit} and {@code fsync} must be on;
  * checked at start). On H2 (the embedded default) the store sets {@code WRITE_DELAY 0} and every commit is followed by
  * {@code CHECKPOINT SYNC}, which forces its file to disk; concurrent commits share one.
+ *
+ * <p>Several gateway instances on one PostgreSQL: the head row is locked ({@code SELECT ... FOR UPDATE}) for the whole
+ * signing transaction, so a second writer of the same EGS waits and then continues from the first one's head. A writer
+ * that stalls while holding the lock (a paused JVM, a lost network) is fenced off by the server: its transaction may sit
+ * idle for at most the writer timeout ({@code idle_in_transaction_session_timeout}, default 30 s), after which PostgreSQL
+ * ends its session and releases the lock; whatever it signed is rolled back and can never be committed later. A waiting
+ * writer gives up after the same time ({@code lock_timeout}) and its message is delivered again.
  */
 public final class ChainStore {
     /** Where a document is in its life. Final: CLEARED, REPORTED, REJECTED. DEAD waits for a person (replay). */
@@ -64,16 +73,58 @@ public final class ChainStore {
                             Instant oldestUnreportedSimplified) {
     }
 
+    /** Default longest time a signing transaction may stall or wait for another instance's (PostgreSQL). */
+    public static final Duration DEFAULT_WRITER_TIMEOUT = Duration.ofSeconds(30);
+
     private final DataSource ds;
     private final boolean h2;
+    private final boolean pg;
+    private final String fence;
     private final GroupSync sync;
+    private final String signedBy;
+    private final Set<String> knownHeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ChainStore(DataSource ds) throws SQLException {
+        this(ds, DEFAULT_WRITER_TIMEOUT);
+    }
+
+    public ChainStore(DataSource ds, Duration writerTimeout) throws SQLException {
+        this(ds, writerTimeout, null);
+    }
+
+    /**
+     * @param writerTimeout how long a signing transaction may stall, or wait for another instance's (PostgreSQL)
+     * @param writer the gateway instance that signs, named in each document's history (null: not named)
+     */
+    public ChainStore(DataSource ds, Duration writerTimeout, String writer) throws SQLException {
         this.ds = ds;
+        this.signedBy = writer == null || writer.isBlank() ? "" : " by " + writer;
+        long ms = Math.max(1, writerTimeout.toMillis());
+        this.fence = "SET LOCAL lock_timeout = " + ms + "; SET LOCAL idle_in_transaction_session_timeout = " + ms;
+        boolean[] kind = new boolean[2];
+        for (int attempt = 1; ; attempt++) {
+            try {
+                createTables(kind);
+                break;
+            } catch (SQLException e) {
+                // two instances starting together: PostgreSQL's CREATE ... IF NOT EXISTS can still collide; once more
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+        h2 = kind[0];
+        pg = kind[1];
+        sync = new GroupSync(h2 ? this::checkpointSync : () -> { });
+    }
+
+    private void createTables(boolean[] kind) throws SQLException {
         try (Connection c = ds.getConnection()) {
             String product = c.getMetaData().getDatabaseProductName();
-            h2 = product.toLowerCase().contains("h2");
+            boolean h2 = product.toLowerCase().contains("h2");
             boolean pg = product.toLowerCase().contains("postgres");
+            kind[0] = h2;
+            kind[1] = pg;
             String blob = pg ? "BYTEA" : "BLOB";
             String text = pg ? "TEXT" : "CLOB";
             try (Statement s = c.createStatement()) {
@@ -105,7 +156,6 @@ public final class ChainStore {
                 }
             }
         }
-        sync = new GroupSync(h2 ? this::checkpointSync : () -> { });
     }
 
     private void checkpointSync() throws SQLException {
@@ -138,8 +188,14 @@ public final class ChainStore {
         Instant now = Instant.now();
         Stored stored;
         try (Connection c = ds.getConnection()) {
+            ensureHead(c, egs);
             c.setAutoCommit(false);
             try {
+                if (pg) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(fence);
+                    }
+                }
                 long lastIcv = 0;
                 String lastHash = InvoiceHash.GENESIS_PIH;
                 boolean headExists = false;
@@ -160,7 +216,7 @@ public final class ChainStore {
                 }
                 stored = new Stored(egs, icv, documentKey, s.facts().id(), s.uuid(), s.facts().kindName(),
                         s.facts().flags() != null && s.facts().flags().standard(), s.facts().qrTimestamp(), s.facts().supplyDate(),
-                        s.invoiceHash(), s.pih(), s.xml(), State.SIGNED, null, null, now + " signed with ICV " + icv + "\n", now);
+                        s.invoiceHash(), s.pih(), s.xml(), State.SIGNED, null, null, now + " signed with ICV " + icv + signedBy + "\n", now);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO chain_document (egs, icv, doc_key, number, uuid, kind, standard, "
                         + "issue_time, supply_date, invoice_hash, pih, signed_xml, state, history, signed_at, updated_at) "
                         + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
@@ -207,7 +263,7 @@ public final class ChainStore {
                 }
                 c.commit();
             } catch (SQLException e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 if (isConstraintViolation(e)) {
                     Optional<Stored> existing = find(documentKey);
                     if (existing.isPresent()) {
@@ -217,12 +273,45 @@ public final class ChainStore {
                 }
                 throw e;
             } catch (Exception e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 throw e;
             }
         }
         sync.await();
         return stored;
+    }
+
+    /**
+     * The head row of a new EGS (ICV 0, the genesis PIH), committed on its own, so that even the first document is
+     * taken under the head's row lock: two instances starting one EGS together wait for each other instead of racing.
+     */
+    private void ensureHead(Connection c, String egs) throws SQLException {
+        if (knownHeads.contains(egs)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO chain_head (egs, last_icv, last_hash, updated_at) "
+                + "SELECT ?, 0, ?, ? WHERE NOT EXISTS (SELECT 1 FROM chain_head WHERE egs = ?)")) {
+            ps.setString(1, egs);
+            ps.setString(2, InvoiceHash.GENESIS_PIH);
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.setString(4, egs);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!isConstraintViolation(e)) {
+                throw e;
+            }
+            // another instance inserted it at the same moment
+        }
+        knownHeads.add(egs);
+    }
+
+    /** Rolls back, keeping the first failure as the one reported (a fenced-off session cannot roll back either). */
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private static boolean isConstraintViolation(SQLException e) {

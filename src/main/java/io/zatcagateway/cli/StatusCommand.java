@@ -41,7 +41,8 @@ public final class StatusCommand implements Callable<Integer> {
             List<String> queues = new ArrayList<>();
             g.egs().keySet().forEach(e -> queues.add(prefix + e));
             try {
-                depths = BrokerQueues.depths(url, queues);
+                BrokerQueues.Access access = BrokerQueues.Access.of(p);
+                depths = BrokerQueues.depths(new BrokerQueues.Access(url, access.user(), access.password()), queues);
             } catch (Exception e) {
                 System.out.println("(broker " + url + " not reachable: " + e.getMessage() + "; queue depths left out)");
             }

@@ -1,38 +1,23 @@
 package io.zatcagateway.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.zatcagateway.chain.ChainStore;
-import io.zatcagateway.chain.ChainVerifier;
 import io.zatcagateway.cli.GatewayCli;
-import io.zatcagateway.egs.EgsConfig;
-import io.zatcagateway.egs.KeyVault;
-import io.zatcagateway.egs.Onboarding;
-import io.zatcagateway.simulator.DocumentRecords;
 import io.zatcagateway.simulator.Faults;
 import io.zatcagateway.simulator.FatooraSimulator;
 import io.zatcagateway.simulator.SimulatorConfig;
 import jakarta.jms.Connection;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -83,35 +68,13 @@ class ChainCrashTest {
             p.putAll(ChainRoutesTest.chainSettings());
             p.setProperty("camel.management.port", "0");
             TestGateway.writeEgsUnits(dir.resolve("egs"));
-            KeyVault.createPasswordFileIfAbsent(dir.resolve("vault.password"));
-            GatewayContext ctx = new GatewayContext(p, sim.baseUrl());
-            for (EgsConfig c : ctx.egs().values()) {
-                Onboarding.Result r = new Onboarding(c, ctx.vault(), ctx.client(c), new PrintStream(java.io.OutputStream.nullOutputStream()))
-                        .onboard(() -> sim.issueOtp(c.vat()).code());
-                assertTrue(r.ok(), r.message());
-            }
-            Path config = dir.resolve("gateway.properties");
-            // the shipped configuration, with this test's settings appended (a later line wins)
-            StringBuilder text = new StringBuilder(Files.readString(Path.of("config/application.properties"))).append("\n# crash test\n");
-            for (String k : p.stringPropertyNames()) {
-                text.append(k).append(" = ").append(p.getProperty(k)).append('\n');
-            }
-            Files.writeString(config, text);
+            ChainFixture.onboardAll(p, sim);
+            Path config = ChainFixture.writeConfig(dir.resolve("gateway.properties"), p, "");
 
-            Child gw = Child.start(config, dir.resolve("gateway-1.log"));
+            GatewayProcess gw = GatewayProcess.start(config, dir.resolve("gateway-1.log"));
             // 2,000 documents on the EGS queues (durable in the broker's journal) before the first kill
             try (Connection c = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort).createConnection()) {
-                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                Map<String, MessageProducer> producers = new HashMap<>();
-                for (String egs : EGS) {
-                    producers.put(egs, s.createProducer(s.createQueue("zatca.egs." + egs)));
-                }
-                for (int i = 1; i <= perEgs; i++) {
-                    for (String egs : EGS) {
-                        String number = egs.toUpperCase() + "-" + String.format("%04d", i);
-                        ChainFixture.send(s, producers.get(egs), number, ChainFixture.mixed(number, i, egs.equals("b2b-only")));
-                    }
-                }
+                ChainFixture.sendMixed(c.createSession(false, Session.AUTO_ACKNOWLEDGE), EGS, perEgs);
             }
             Random random = new Random();
             int kills = 0;
@@ -124,39 +87,23 @@ class ChainCrashTest {
                 List<Integer> doneAtKill = new ArrayList<>();
                 for (int k = 0; k < 4; k++) {
                     Thread.sleep(1000 + random.nextInt(2500));
-                    gw.process.destroyForcibly();   // SIGKILL
-                    assertTrue(gw.process.waitFor(20, TimeUnit.SECONDS));
+                    gw.process().destroyForcibly();   // SIGKILL
+                    assertTrue(gw.process().waitFor(20, TimeUnit.SECONDS));
                     kills++;
                     doneAtKill.add(ChainRoutesTest.done(store));
-                    gw = Child.start(config, dir.resolve("gateway-" + (k + 2) + ".log"));
+                    gw = GatewayProcess.start(config, dir.resolve("gateway-" + (k + 2) + ".log"));
                 }
                 System.out.println("crash test: documents answered at each SIGKILL: " + doneAtKill);
                 assertTrue(doneAtKill.get(0) > 0 && doneAtKill.get(0) < EGS.size() * perEgs, "the first kill came mid-flow: " + doneAtKill);
                 TestGateway.await("all 2,000 documents answered after " + kills + " kills", 240_000, () -> ChainRoutesTest.done(store) == EGS.size() * perEgs);
             }
-            gw.process.destroy();
-            assertTrue(gw.process.waitFor(30, TimeUnit.SECONDS));
+            gw.process().destroy();
+            assertTrue(gw.process().waitFor(30, TimeUnit.SECONDS));
 
             try (HikariDataSource ro = new HikariDataSource()) {
                 ro.setJdbcUrl(p.getProperty("gateway.database.url"));
                 ro.setUsername("sa");
-                ChainStore store = new ChainStore(ro);
-                Map<String, String> hashByUuid = new HashMap<>();
-                for (String egs : EGS) {
-                    ChainVerifier.Report r = ChainVerifier.verify(store, egs);
-                    assertNull(r.firstBroken(), egs + ": " + r.firstBroken());
-                    assertEquals(perEgs, r.documents(), egs);
-                    store.forEach(egs, d -> {
-                        assertEquals(egs.toUpperCase() + "-" + String.format("%04d", d.icv()), d.number(), "order of " + egs);
-                        hashByUuid.put(d.uuid(), d.invoiceHash());
-                    });
-                }
-                Set<String> uuids = new HashSet<>();
-                for (DocumentRecords.Accepted a : sim.records().list(null)) {
-                    assertTrue(uuids.add(a.uuid()), "document " + a.id() + " received under two hashes");
-                    assertEquals(hashByUuid.get(a.uuid()), a.invoiceHash(), "document " + a.id() + ": received bytes differ from the stored ones");
-                }
-                assertEquals(EGS.size() * perEgs, uuids.size(), "every document received once");
+                ChainFixture.assertChainsAndReceipts(new ChainStore(ro), sim, EGS, perEgs, d -> { });
             }
             // the command an operator runs
             Process verify = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -167,42 +114,6 @@ class ChainCrashTest {
             for (String egs : EGS) {
                 assertTrue(out.contains("OK    " + egs + ": " + perEgs + " documents"), out);
             }
-        }
-    }
-
-    /** A gateway JVM started with the run command on a configuration file, its output in a log file. */
-    record Child(Process process, List<String> lines) {
-        static Child start(Path config, Path log) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dgateway.config=file:" + config, "-Dlog4j2.configurationFile=" + Path.of(ChainCrashTest.class.getResource("/log4j2.properties").toURI()),
-                    "-cp", System.getProperty("java.class.path"), GatewayCli.class.getName(), "run"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            List<String> lines = new CopyOnWriteArrayList<>();
-            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            try (PrintStream out = new PrintStream(Files.newOutputStream(log), true)) {
-                String line;
-                while (System.nanoTime() < deadline && (line = r.readLine()) != null) {
-                    lines.add(line);
-                    out.println(line);
-                    if (line.contains("started in")) {
-                        break;
-                    }
-                }
-            }
-            Thread drain = new Thread(() -> {
-                try {
-                    r.lines().forEach(lines::add);
-                } catch (java.io.UncheckedIOException closed) {
-                    // the process was killed
-                }
-            });
-            drain.setDaemon(true);
-            drain.start();
-            if (!p.isAlive() || lines.stream().noneMatch(l -> l.contains("started in"))) {
-                throw new AssertionError("the gateway did not start: " + String.join("\n", lines));
-            }
-            return new Child(p, lines);
         }
     }
 }

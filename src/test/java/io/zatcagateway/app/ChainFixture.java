@@ -47,6 +47,69 @@ final class ChainFixture {
         p.send(m);
     }
 
+    /** {@code perEgs} documents of mixed kinds on the queue of each EGS, numbered {@code <EGS>-0001…} in send order. */
+    static void sendMixed(Session s, List<String> egsUnits, int perEgs) throws Exception {
+        Map<String, MessageProducer> producers = new java.util.HashMap<>();
+        for (String egs : egsUnits) {
+            producers.put(egs, s.createProducer(s.createQueue("zatca.egs." + egs)));
+        }
+        for (int i = 1; i <= perEgs; i++) {
+            for (String egs : egsUnits) {
+                String number = egs.toUpperCase() + "-" + String.format("%04d", i);
+                send(s, producers.get(egs), number, mixed(number, i, egs.equals("b2b-only")));
+            }
+        }
+    }
+
+    /**
+     * After {@link #sendMixed}: every chain verifies with {@code perEgs} documents, ICV i is the i-th document sent, no
+     * UUID is stored twice, and the simulator received every document once, with the stored bytes. {@code each} sees
+     * every stored document.
+     */
+    static void assertChainsAndReceipts(ChainStore store, io.zatcagateway.simulator.FatooraSimulator sim, List<String> egsUnits,
+                                        int perEgs, java.util.function.Consumer<ChainStore.Stored> each) throws Exception {
+        Map<String, String> hashByUuid = new java.util.HashMap<>();
+        for (String egs : egsUnits) {
+            io.zatcagateway.chain.ChainVerifier.Report r = io.zatcagateway.chain.ChainVerifier.verify(store, egs);
+            org.junit.jupiter.api.Assertions.assertNull(r.firstBroken(), egs + ": " + r.firstBroken());
+            org.junit.jupiter.api.Assertions.assertEquals(perEgs, r.documents(), egs);
+            store.forEach(egs, d -> {
+                org.junit.jupiter.api.Assertions.assertEquals(egs.toUpperCase() + "-" + String.format("%04d", d.icv()), d.number(), "order of " + egs);
+                org.junit.jupiter.api.Assertions.assertNull(hashByUuid.put(d.uuid(), d.invoiceHash()), "UUID stored twice: " + d.uuid());
+                each.accept(d);
+            });
+        }
+        java.util.Set<String> received = new java.util.HashSet<>();
+        for (io.zatcagateway.simulator.DocumentRecords.Accepted a : sim.records().list(null)) {
+            org.junit.jupiter.api.Assertions.assertTrue(received.add(a.uuid()), "document " + a.id() + " received under two hashes");
+            org.junit.jupiter.api.Assertions.assertEquals(hashByUuid.get(a.uuid()), a.invoiceHash(),
+                    "document " + a.id() + ": received bytes differ from the stored ones");
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(egsUnits.size() * perEgs, received.size(), "every document received once");
+    }
+
+    /** Onboards every EGS unit of these settings against the simulator (vault password file made when missing). */
+    static void onboardAll(java.util.Properties p, io.zatcagateway.simulator.FatooraSimulator sim) throws Exception {
+        io.zatcagateway.egs.KeyVault.createPasswordFileIfAbsent(java.nio.file.Path.of(p.getProperty("gateway.vault.password-file")));
+        GatewayContext ctx = new GatewayContext(p, sim.baseUrl());
+        for (io.zatcagateway.egs.EgsConfig c : ctx.egs().values()) {
+            io.zatcagateway.egs.Onboarding.Result r = new io.zatcagateway.egs.Onboarding(c, ctx.vault(), ctx.client(c),
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())).onboard(() -> sim.issueOtp(c.vat()).code());
+            org.junit.jupiter.api.Assertions.assertTrue(r.ok(), r.message());
+        }
+    }
+
+    /** A configuration file for a gateway process: the shipped one, then these settings and lines (a later line wins). */
+    static java.nio.file.Path writeConfig(java.nio.file.Path file, java.util.Properties p, String moreLines) throws Exception {
+        StringBuilder text = new StringBuilder(java.nio.file.Files.readString(java.nio.file.Path.of("config/application.properties")))
+                .append("\n# test settings\n");
+        for (String k : p.stringPropertyNames()) {
+            text.append(k).append(" = ").append(p.getProperty(k)).append('\n');
+        }
+        java.nio.file.Files.writeString(file, text.append(moreLines));
+        return file;
+    }
+
     static ChainStore store(TestGateway gw) throws Exception {
         return gw.context().getRegistry().lookupByNameAndType("chain", ChainBeans.class).store();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zatcagateway.core.InvoiceFacts;
 import io.zatcagateway.core.xml.SecureXml;
+import io.zatcagateway.testsupport.LocalPostgres;
 import jakarta.jms.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -83,7 +83,7 @@ public final class IntakeBench {
      * Gateway settings of a benchmark: four EGS units (plants 1101-1104) in {@code dir/egs}, {@code fixed} ones, then any
      * {@code -Dgateway.*}, {@code -Dcamel.*} or {@code -Dsimulator.*} of this JVM (experiments: -Dgateway.intake.threads=8 ...).
      */
-    static Map<String, String> settings(Path dir, Map<String, String> fixed) throws java.io.IOException {
+    public static Map<String, String> settings(Path dir, Map<String, String> fixed) throws java.io.IOException {
         Path egs = Files.createDirectories(dir.resolve("egs"));
         String demo = Files.readString(Path.of("config/egs/demo.properties"));
         for (int i = 1; i <= 4; i++) {
@@ -104,7 +104,7 @@ public final class IntakeBench {
     }
 
     /** The standard-invoice example with 10 items, a new document number and plant. */
-    static String idoc(String template, String number, String plant) {
+    public static String idoc(String template, String number, String plant) {
         int start = template.indexOf("    <E1EDP01 SEGMENT=\"1\">");
         int end = template.lastIndexOf("</E1EDP01>") + "</E1EDP01>\n".length();
         StringBuilder items = new StringBuilder();

@@ -1,4 +1,4 @@
-package io.zatcagateway.app;
+package io.zatcagateway.testsupport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +14,9 @@ import java.util.stream.Stream;
  * temporary folder, started on a free loopback port with trust authentication, stopped and deleted afterwards. When
  * no binaries are found, {@link #start} returns null and {@link #whyNot} says why, so the test can say it skipped.
  */
-final class LocalPostgres implements AutoCloseable {
-    final Path dataDir;
-    final int port;
+public final class LocalPostgres implements AutoCloseable {
+    public final Path dataDir;
+    public final int port;
     private final List<String> asUser;
 
     private LocalPostgres(Path dataDir, int port, List<String> asUser) {
@@ -25,7 +25,7 @@ final class LocalPostgres implements AutoCloseable {
         this.asUser = asUser;
     }
 
-    static String whyNot;
+    public static String whyNot;
 
     static Path binaries() throws IOException {
         Path root = Path.of("/usr/lib/postgresql");
@@ -38,7 +38,7 @@ final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    static LocalPostgres start(Path parent) throws Exception {
+    public static LocalPostgres start(Path parent) throws Exception {
         Path bin = binaries();
         if (bin == null) {
             whyNot = "PostgreSQL binaries not found under /usr/lib/postgresql (install Debian's postgresql package)";
@@ -61,13 +61,16 @@ final class LocalPostgres implements AutoCloseable {
             asUser.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         run(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
-        int port = TestGateway.freePort();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
         run(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-l", parent.resolve("pg.log").toString(),
                 "-o", "-p " + port + " -k " + socket + " -c listen_addresses=127.0.0.1", "start");
         return new LocalPostgres(data, port, asUser);
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
