@@ -1,8 +1,6 @@
 package io.zatcagateway.testsupport;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +45,7 @@ public final class ExternalArtemis implements AutoCloseable {
 
     public static ExternalArtemis start(Path dir) throws Exception {
         Path home = home();
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = FreePort.loopback();
         Path instance = dir.resolve("broker");
         run(home, dir, home.resolve("bin/artemis").toString(), "create", instance.toString(), "--silent", "--force",
                 "--user", USER, "--password", PASSWORD, "--require-login", "--nio", "--no-web", "--no-autotune",

@@ -61,10 +61,7 @@ public final class LocalPostgres implements AutoCloseable {
             asUser.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         run(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres", "--no-sync");
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = FreePort.loopback();
         run(asUser, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-l", parent.resolve("pg.log").toString(),
                 "-o", "-p " + port + " -k " + socket + " -c listen_addresses=127.0.0.1", "start");
         return new LocalPostgres(data, port, asUser);
