@@ -24,6 +24,8 @@ public final class GatewayConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Properties p = settings(context.getPropertiesComponent());
+        // the instance's name as a folder name: the SFTP archive has one folder per instance (see intake.camel.yaml)
+        context.getPropertiesComponent().addOverrideProperty("gateway.instance.folder", instanceName(p).replaceAll("[^A-Za-z0-9._-]", "-"));
         if (Boolean.parseBoolean(p.getProperty("gateway.broker.embedded", "true").trim())) {
             context.addService(new EmbeddedBroker(p.getProperty("gateway.broker.data-dir", "data/artemis").trim(),
                     p.getProperty("gateway.broker.tcp-acceptor", "")), true, true);

@@ -15,10 +15,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * The external profile as an operator runs it: a standalone Artemis broker process, a PostgreSQL server, the Fatoora
- * simulator (in this JVM, so it outlives the gateways), and N gateway JVMs started with the run command on the shipped
+ * simulator and an SFTP server (in this JVM, so they outlive the gateways), and N gateway JVMs started with the run command on the shipped
  * configuration plus the external settings. Every instance shares the inbox, outbox, vault and EGS files. The broker
  * password reaches the gateways through ZGW_BROKER_PASSWORD, never through a file. Used by ScaleOutTest and the
  * scale-out bench.
@@ -30,6 +34,9 @@ final class ScaleOutCluster implements AutoCloseable {
     final FatooraSimulator sim;
     final Properties settings = new Properties();
     final List<GatewayProcess> gateways = new ArrayList<>();
+    /** One SFTP drop (in-process SSH server) polled by every instance, as an ERP's outbound directory would be. */
+    final SshServer sftp;
+    final Path sftpRoot;
     private final HikariDataSource ds;
     final ChainStore store;
 
@@ -62,6 +69,15 @@ final class ScaleOutCluster implements AutoCloseable {
         this.pg = pg;
         this.broker = ExternalArtemis.start(dir);
         this.sim = new FatooraSimulator(SimulatorConfig.of("simulator.port", "0")).start();
+        sftpRoot = Files.createDirectories(dir.resolve("sftp-root"));
+        sftp = SshServer.setUpDefaultServer();
+        sftp.setHost("127.0.0.1");
+        sftp.setPort(0);
+        sftp.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("sftp-hostkey.ser")));
+        sftp.setPasswordAuthenticator((user, password, session) -> "erp".equals(user) && "s3cret-Sftp".equals(password));
+        sftp.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        sftp.setFileSystemFactory(new VirtualFileSystemFactory(sftpRoot));
+        sftp.start();
         Properties p = settings;
         // the external profile: no embedded broker, simulator or H2; the external URLs
         p.setProperty("gateway.broker.embedded", "false");
@@ -80,6 +96,12 @@ final class ScaleOutCluster implements AutoCloseable {
         for (String f : List.of("inbox", "archive", "error", "duplicates", "outbox", "rejected", "replay")) {
             p.setProperty("gateway." + f, dir.resolve(f).toString());
         }
+        p.setProperty("gateway.sftp.enabled", "true");
+        p.setProperty("gateway.sftp.port", String.valueOf(sftp.getPort()));
+        p.setProperty("gateway.sftp.username", "erp");
+        p.setProperty("gateway.sftp.password", "s3cret-Sftp");
+        p.setProperty("gateway.sftp.strict-host-key-checking", "no");
+        p.setProperty("gateway.sftp.known-hosts", dir.resolve("known_hosts").toString());
         p.setProperty("gateway.hawtio.enabled", "false");
         p.setProperty("camel.management.port", "0");
         p.putAll(ChainRoutesTest.chainSettings());
@@ -148,6 +170,7 @@ final class ScaleOutCluster implements AutoCloseable {
         }
         ds.close();
         sim.close();
+        sftp.stop(true);
         broker.close();
         pg.close();
     }

@@ -95,9 +95,9 @@ class ScaleOutTest {
     }
 
     /**
-     * The inbox shared by the three instances (gw-1 restarted): 100 UBL files and 20 SAP batch files of three IDocs
-     * each are dropped while every instance polls the folder. Each file is taken by one instance only: one pending
-     * event per document, no repeat in the duplicates folder, nothing in the error folder, every file archived once,
+     * The inbox and SFTP drop shared by the three instances (gw-1 restarted): 100 UBL files (16 of them by SFTP) and 20
+     * SAP batch files of three IDocs each are dropped while every instance polls both. Each file is taken by one instance only: one pending
+     * event per document, no repeat in the duplicates folder, nothing in the error folder, every file archived once (locally or on the SFTP server),
      * and all 160 documents signed into their chains and answered.
      */
     private void sharedInbox(ScaleOutCluster cluster, int before) throws Exception {
@@ -105,6 +105,7 @@ class ScaleOutTest {
         String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
         List<String> numbers = new ArrayList<>();
         int docs;
+        int sftpFiles = 0;
         try (Connection jms = cluster.jms()) {
             Session s = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
             List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -117,6 +118,7 @@ class ScaleOutTest {
             });
             Path ubl = Files.createDirectories(cluster.dir.resolve("inbox/ubl"));
             Path sap = Files.createDirectories(cluster.dir.resolve("inbox/sap"));
+            Path sftpUbl = Files.createDirectories(cluster.sftpRoot.resolve("outbound/ubl"));
             for (int i = 1; i <= 120; i++) {
                 if (i % 6 == 0) {
                     // an SAP batch of three IDocs: taken whole by one instance
@@ -131,12 +133,18 @@ class ScaleOutTest {
                 } else {
                     String number = String.format("SHU-%03d", i);
                     numbers.add(number);
-                    drop(ubl, "inv-" + i + ".xml", new String(ChainFixture.mixed(number, i, false), java.nio.charset.StandardCharsets.UTF_8));
+                    // every fifth single document comes by the shared SFTP drop instead
+                    drop(i % 5 == 0 ? sftpUbl : ubl, "inv-" + i + ".xml", new String(ChainFixture.mixed(number, i, false), java.nio.charset.StandardCharsets.UTF_8));
+                    sftpFiles += i % 5 == 0 ? 1 : 0;
                 }
             }
             docs = numbers.size();
             TestGateway.await("the " + docs + " inbox documents answered", 180_000, () -> ChainRoutesTest.done(cluster.store) == before + docs);
-            TestGateway.await("120 files archived", 20_000, () -> files(cluster.dir.resolve("archive")).size() == 120);
+            int local = 120 - sftpFiles;
+            int remote = sftpFiles;
+            TestGateway.await(local + " inbox files archived", 20_000, () -> files(cluster.dir.resolve("archive")).size() == local);
+            TestGateway.await(remote + " SFTP files archived on the server", 20_000,
+                    () -> files(cluster.sftpRoot.resolve("outbound/.archive")).size() == remote);
             Thread.sleep(2000); // late repeats, if any, would show now
 
             Map<String, Long> pending = new HashMap<>();
@@ -173,7 +181,7 @@ class ScaleOutTest {
     }
 
     private static void drop(Path folder, String name, String content) throws Exception {
-        Path tmp = folder.resolve(name + ".tmp");
+        Path tmp = folder.resolve("." + name + ".part");
         Files.writeString(tmp, content);
         Files.move(tmp, folder.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
