@@ -20,10 +20,13 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     private final String dataDir;
     private final String tcpAcceptor;
+    /** The EGS queues are {@code <prefix><egs-id>}; their address settings match {@code <prefix>#}. */
+    private final String egsQueuePrefix;
     private EmbeddedActiveMQ broker;
 
-    public EmbeddedBroker(String dataDir, String tcpAcceptor) {
+    public EmbeddedBroker(String dataDir, String tcpAcceptor, String egsQueuePrefix) {
         this.dataDir = dataDir;
+        this.egsQueuePrefix = egsQueuePrefix;
         this.tcpAcceptor = tcpAcceptor == null || tcpAcceptor.isBlank() ? null : tcpAcceptor.trim();
     }
 
@@ -50,7 +53,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")).setAutoCreateQueues(true).setAutoCreateAddresses(true));
         // EGS queues: one consumer at a time even with several connections (exclusive), never moved to the broker's DLQ
         // (the gateway's own dead-letter channel decides), and a pause before a rolled-back message comes again
-        c.addAddressSetting("zatca.egs.#", new AddressSettings().setDefaultExclusiveQueue(true).setMaxDeliveryAttempts(-1)
+        c.addAddressSetting(egsQueuePrefix + "#", new AddressSettings().setDefaultExclusiveQueue(true).setMaxDeliveryAttempts(-1)
                 .setRedeliveryDelay(1000).setRedeliveryMultiplier(2).setMaxRedeliveryDelay(30_000)
                 .setAutoCreateQueues(true).setAutoCreateAddresses(true));
         broker = new EmbeddedActiveMQ();

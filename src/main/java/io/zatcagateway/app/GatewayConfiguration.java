@@ -26,9 +26,15 @@ public final class GatewayConfiguration implements CamelConfiguration {
         Properties p = settings(context.getPropertiesComponent());
         // the instance's name as a folder name: the SFTP archive has one folder per instance (see intake.camel.yaml)
         context.getPropertiesComponent().addOverrideProperty("gateway.instance.folder", instanceName(p).replaceAll("[^A-Za-z0-9._-]", "-"));
+        String egsQueuePrefix = p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim();
+        if (!egsQueuePrefix.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.")) {
+            // the broker's settings for the EGS queues match "<prefix>#", and Artemis matches whole words between dots
+            throw new IllegalArgumentException("gateway.egs-queue-prefix must be words ending with a dot, like zatca.egs. (was '"
+                    + egsQueuePrefix + "')");
+        }
         if (Boolean.parseBoolean(p.getProperty("gateway.broker.embedded", "true").trim())) {
             context.addService(new EmbeddedBroker(p.getProperty("gateway.broker.data-dir", "data/artemis").trim(),
-                    p.getProperty("gateway.broker.tcp-acceptor", "")), true, true);
+                    p.getProperty("gateway.broker.tcp-acceptor", ""), egsQueuePrefix), true, true);
         }
         GatewayServices services = new GatewayServices(p);
         context.addService(services, true, true);
@@ -58,7 +64,7 @@ public final class GatewayConfiguration implements CamelConfiguration {
                 }
                 chain.store();
                 BrokerQueues.Access broker = BrokerQueues.Access.of(p);
-                String prefix = p.getProperty("gateway.egs-queue-prefix", "zatca.egs.").trim();
+                String prefix = egsQueuePrefix;
                 // one consumer per EGS across every gateway instance: the broker must hold each EGS queue exclusive
                 BrokerQueues.ensureExclusive(broker, services.context().egs().keySet().stream().map(e -> prefix + e).toList());
                 for (String egs : services.context().egs().keySet()) {
