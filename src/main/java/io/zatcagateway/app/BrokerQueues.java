@@ -99,7 +99,7 @@ public final class BrokerQueues {
                 if (!Boolean.TRUE.equals(r.isExclusive())) {
                     throw new IllegalStateException("queue " + q + " on broker " + broker.url() + " is not exclusive: several consumers "
                             + "(gateway instances) could take documents of one EGS at once. Make it exclusive (broker.xml address-setting "
-                            + "for zatca.egs.#: <default-exclusive-queue>true</default-exclusive-queue>, see config/artemis/"
+                            + "matching the EGS queues, zatca.egs.# by default: <default-exclusive-queue>true</default-exclusive-queue>, see config/artemis/"
                             + "zatca-address-settings.xml), or delete the queue while no gateway runs so the gateway creates it exclusive");
                 }
             }
