@@ -136,6 +136,18 @@ final class ScaleOutCluster implements AutoCloseable {
         return g;
     }
 
+    /** Read-lock rows of inbox and SFTP files still in the shared database (0 once every file is done). */
+    int fileLocksHeld() {
+        try (java.sql.Connection c = ds.getConnection();
+             java.sql.ResultSet r = c.createStatement().executeQuery(
+                     "SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'intake-files'")) {
+            r.next();
+            return r.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void kill(int n) throws Exception {
         Process p = gateways.get(n - 1).process();
         p.destroyForcibly(); // SIGKILL
