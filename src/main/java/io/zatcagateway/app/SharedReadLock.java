@@ -79,31 +79,25 @@ public final class SharedReadLock implements GenericFileExclusiveReadLockStrateg
         }
     }
 
+    // Camel's "changed" check holds nothing (no marker files), so releasing is deleting this instance's lock row
+
     @Override
     public void releaseExclusiveReadLockOnAbort(GenericFileOperations<ChannelSftp.LsEntry> operations, GenericFile<ChannelSftp.LsEntry> file,
-                                                Exchange exchange) throws Exception {
-        // abort: the lock was not acquired (or acquiring it failed and already let go); nothing of ours to release
-        changed.releaseExclusiveReadLockOnAbort(operations, file, exchange);
+                                                Exchange exchange) {
+        // abort: the lock was not acquired, or acquiring it failed and already let go
     }
 
     @Override
     public void releaseExclusiveReadLockOnRollback(GenericFileOperations<ChannelSftp.LsEntry> operations, GenericFile<ChannelSftp.LsEntry> file,
-                                                   Exchange exchange) throws Exception {
-        try {
-            changed.releaseExclusiveReadLockOnRollback(operations, file, exchange);
-        } finally {
-            locks.remove(key(file));
-        }
+                                                   Exchange exchange) {
+        locks.remove(key(file));
     }
 
+    /** Camel calls this after the file was moved to the archive folder. */
     @Override
     public void releaseExclusiveReadLockOnCommit(GenericFileOperations<ChannelSftp.LsEntry> operations, GenericFile<ChannelSftp.LsEntry> file,
-                                                 Exchange exchange) throws Exception {
-        try {
-            changed.releaseExclusiveReadLockOnCommit(operations, file, exchange);
-        } finally {
-            locks.remove(key(file));
-        }
+                                                 Exchange exchange) {
+        locks.remove(key(file));
     }
 
     @Override

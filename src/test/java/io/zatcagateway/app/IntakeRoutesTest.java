@@ -29,10 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import io.zatcagateway.testsupport.SftpDrop;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,30 +48,17 @@ class IntakeRoutesTest {
     @TempDir
     static Path dir;
     TestGateway gw;
-    SshServer sshd;
+    SftpDrop sftp;
     Path sftpRoot;
     final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
     Session eventSession;
 
     @BeforeAll
     void start() throws Exception {
-        sftpRoot = Files.createDirectories(dir.resolve("sftp-root"));
+        sftp = SftpDrop.start(dir);
+        sftpRoot = sftp.root;
         Files.createDirectories(sftpRoot.resolve("outbound/oracle"));
-        sshd = SshServer.setUpDefaultServer();
-        sshd.setHost("127.0.0.1");
-        sshd.setPort(0);
-        sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("hostkey.ser")));
-        sshd.setPasswordAuthenticator((user, password, session) -> "erp".equals(user) && "s3cret-Sftp".equals(password));
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sshd.setFileSystemFactory(new VirtualFileSystemFactory(sftpRoot));
-        sshd.start();
-        gw = new TestGateway(dir.resolve("gw"), Map.of(
-                "gateway.sftp.enabled", "true",
-                "gateway.sftp.port", String.valueOf(sshd.getPort()),
-                "gateway.sftp.username", "erp",
-                "gateway.sftp.password", "s3cret-Sftp",
-                "gateway.sftp.strict-host-key-checking", "no",
-                "gateway.sftp.known-hosts", dir.resolve("known_hosts").toString()));
+        gw = new TestGateway(dir.resolve("gw"), sftp.gatewaySettings());
         eventSession = gw.session();
         MessageConsumer c = eventSession.createConsumer(eventSession.createTopic("gateway.events"));
         c.setMessageListener(m -> {
@@ -90,7 +74,7 @@ class IntakeRoutesTest {
     void stop() throws Exception {
         eventSession.close();
         gw.close();
-        sshd.stop(true);
+        sftp.close();
     }
 
     static byte[] example(String path) throws Exception {

@@ -6,6 +6,7 @@ import io.zatcagateway.simulator.FatooraSimulator;
 import io.zatcagateway.simulator.SimulatorConfig;
 import io.zatcagateway.testsupport.ExternalArtemis;
 import io.zatcagateway.testsupport.LocalPostgres;
+import io.zatcagateway.testsupport.SftpDrop;
 import jakarta.jms.Connection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
-import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * The external profile as an operator runs it: a standalone Artemis broker process, a PostgreSQL server, the Fatoora
@@ -35,7 +32,7 @@ final class ScaleOutCluster implements AutoCloseable {
     final Properties settings = new Properties();
     final List<GatewayProcess> gateways = new ArrayList<>();
     /** One SFTP drop (in-process SSH server) polled by every instance, as an ERP's outbound directory would be. */
-    final SshServer sftp;
+    final SftpDrop sftp;
     final Path sftpRoot;
     private final HikariDataSource ds;
     final ChainStore store;
@@ -69,15 +66,8 @@ final class ScaleOutCluster implements AutoCloseable {
         this.pg = pg;
         this.broker = ExternalArtemis.start(dir);
         this.sim = new FatooraSimulator(SimulatorConfig.of("simulator.port", "0")).start();
-        sftpRoot = Files.createDirectories(dir.resolve("sftp-root"));
-        sftp = SshServer.setUpDefaultServer();
-        sftp.setHost("127.0.0.1");
-        sftp.setPort(0);
-        sftp.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve("sftp-hostkey.ser")));
-        sftp.setPasswordAuthenticator((user, password, session) -> "erp".equals(user) && "s3cret-Sftp".equals(password));
-        sftp.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-        sftp.setFileSystemFactory(new VirtualFileSystemFactory(sftpRoot));
-        sftp.start();
+        sftp = SftpDrop.start(dir);
+        sftpRoot = sftp.root;
         Properties p = settings;
         // the external profile: no embedded broker, simulator or H2; the external URLs
         p.setProperty("gateway.broker.embedded", "false");
@@ -96,12 +86,7 @@ final class ScaleOutCluster implements AutoCloseable {
         for (String f : List.of("inbox", "archive", "error", "duplicates", "outbox", "rejected", "replay")) {
             p.setProperty("gateway." + f, dir.resolve(f).toString());
         }
-        p.setProperty("gateway.sftp.enabled", "true");
-        p.setProperty("gateway.sftp.port", String.valueOf(sftp.getPort()));
-        p.setProperty("gateway.sftp.username", "erp");
-        p.setProperty("gateway.sftp.password", "s3cret-Sftp");
-        p.setProperty("gateway.sftp.strict-host-key-checking", "no");
-        p.setProperty("gateway.sftp.known-hosts", dir.resolve("known_hosts").toString());
+        p.putAll(sftp.gatewaySettings());
         p.setProperty("gateway.hawtio.enabled", "false");
         p.setProperty("camel.management.port", "0");
         p.putAll(ChainRoutesTest.chainSettings());
@@ -182,7 +167,7 @@ final class ScaleOutCluster implements AutoCloseable {
         }
         ds.close();
         sim.close();
-        sftp.stop(true);
+        sftp.close();
         broker.close();
         pg.close();
     }
