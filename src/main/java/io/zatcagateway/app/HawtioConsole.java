@@ -75,6 +75,9 @@ public final class HawtioConsole extends ServiceSupport {
         ctx.setContextPath("/hawtio");
         ctx.setWar(webapp.toAbsolutePath().toString());
         ctx.setParentLoaderPriority(true);
+        // Hawtio 4.2 is compiled against Jolokia 2.1 (bundled in its WEB-INF/lib); the application runs Jolokia 2.5, whose
+        // serializer API differs. The console's class loader therefore does not see the application's Jolokia.
+        ctx.setClassLoader(new org.eclipse.jetty.ee10.webapp.WebAppClassLoader(new WithoutJolokia(HawtioConsole.class.getClassLoader()), ctx));
         ctx.setThrowUnavailableOnStartupException(true);
         server.setHandler(ctx);
         server.start();
@@ -90,6 +93,42 @@ public final class HawtioConsole extends ServiceSupport {
         if (server != null) {
             server.stop();
             server = null;
+        }
+    }
+
+    /**
+     * The application's class loader minus its Jolokia classes and Jolokia service files, as the parent of the console's
+     * web application, so that Hawtio uses the Jolokia it was built with and both never mix.
+     */
+    static final class WithoutJolokia extends ClassLoader {
+        static {
+            registerAsParallelCapable();
+        }
+
+        WithoutJolokia(ClassLoader parent) {
+            super("hawtio-parent", parent);
+        }
+
+        private static boolean hidden(String name) {
+            return name.startsWith("org.jolokia.") || name.startsWith("org/jolokia/") || name.startsWith("META-INF/jolokia/");
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (hidden(name)) {
+                throw new ClassNotFoundException(name);
+            }
+            return super.loadClass(name, resolve);
+        }
+
+        @Override
+        public java.net.URL getResource(String name) {
+            return hidden(name) ? null : super.getResource(name);
+        }
+
+        @Override
+        public java.util.Enumeration<java.net.URL> getResources(String name) throws java.io.IOException {
+            return hidden(name) ? java.util.Collections.emptyEnumeration() : super.getResources(name);
         }
     }
 

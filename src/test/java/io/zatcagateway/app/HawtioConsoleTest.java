@@ -51,7 +51,16 @@ class HawtioConsoleTest {
             assertEquals(403, login(anonymous, base, "admin", "a-long-enough-secret").statusCode());
 
             HttpClient session = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
-            assertEquals(200, login(session, base, "ops", "a-long-enough-secret").statusCode());
+            HttpResponse<String> loggedIn = login(session, base, "ops", "a-long-enough-secret");
+            assertEquals(200, loggedIn.statusCode());
+            // Hawtio writes these bodies with its own Jolokia JSON serializer: they are empty when its Jolokia is not the one it was built on
+            assertTrue(loggedIn.body().contains("\"principals\"") && loggedIn.body().contains("\"ops\""), "login answer: " + loggedIn.body());
+            assertTrue(loggedIn.body().contains(HawtioConsole.Role.class.getName()), "the admin role is in the login answer: " + loggedIn.body());
+            assertTrue(!loggedIn.body().contains("a-long-enough-secret"), "the password is not echoed");
+            HttpResponse<String> plugins = get(session, base + "/plugin");
+            assertEquals(200, plugins.statusCode());
+            assertTrue(plugins.body().strip().startsWith("[") || plugins.body().strip().startsWith("{"), "plugin list: '" + plugins.body() + "'");
+            assertEquals("\"ops\"", get(session, base + "/user").body().strip(), "the console shows who is logged in");
             HttpResponse<String> routes = get(session, search);
             assertEquals(200, routes.statusCode(), routes.body());
             for (String route : new String[] {"intake-folder", "intake-jms", "intake", "publish-event", "certificate-watch"}) {
