@@ -44,6 +44,8 @@ public final class ChainBeans {
     private static final Logger LOG = LoggerFactory.getLogger(ChainBeans.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RESULT = "ZgwSubmissionResult";
+    /** The stored document the exchange carries from signing to its end (its bytes are not read back from the store). */
+    static final String STORED = "ZgwStored";
 
     private final CamelContext camel;
     private final GatewayServices services;
@@ -54,7 +56,8 @@ public final class ChainBeans {
     private final Duration deadlineWarning;
     private final Map<String, FatooraClient> clients = new ConcurrentHashMap<>();
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
-    private final Set<String> deadlineAlerts = ConcurrentHashMap.newKeySet();
+    /** Documents whose reporting-deadline alert was sent, shared by all instances on the database (made on first use). */
+    private volatile SharedIdempotentRepository deadlineAlerts;
     private volatile EgsSigners signers;
     private ProducerTemplate events;
 
@@ -152,6 +155,7 @@ public final class ChainBeans {
             }
         }
         in.setBody(d.signedXml());
+        ex.setProperty(STORED, d);
         in.setHeader("ZgwIcv", d.icv());
         in.setHeader("ZgwInvoiceHash", d.invoiceHash());
         in.setHeader("ZgwUuid", d.uuid());
@@ -239,7 +243,10 @@ public final class ChainBeans {
         Submission.Result r = ex.getProperty(RESULT, Submission.Result.class);
         String egs = in.getHeader("ZgwEgs", String.class);
         String key = in.getHeader("ZgwDocumentKey", String.class);
-        Stored d = store().find(key).orElseThrow();
+        Stored d = ex.getProperty(STORED, Stored.class);
+        if (d == null || !d.documentKey().equals(key)) {
+            d = store().find(key).orElseThrow();
+        }
         byte[] response = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.body());
         Map<String, byte[]> files = new LinkedHashMap<>();
         State state;
@@ -398,8 +405,12 @@ public final class ChainBeans {
 
     // ------------------------------------------------------------------ watch
 
-    /** Simplified documents not yet reported whose 24-hour deadline is near (once per document), as events. */
+    /**
+     * Simplified documents not yet reported whose 24-hour deadline is near, as events: once per document for the whole
+     * deployment, whichever instance's watch sees it first (a row in the gateway database, kept across restarts).
+     */
     public List<Map<String, Object>> deadlineAlerts() throws Exception {
+        SharedIdempotentRepository sent = deadlineAlertsSent();
         List<Map<String, Object>> out = new ArrayList<>();
         Instant now = Instant.now();
         for (State s : List.of(State.SIGNED, State.RETRYING, State.DEAD)) {
@@ -414,7 +425,7 @@ public final class ChainBeans {
                     continue;
                 }
                 Instant deadline = issued.plus(Duration.ofHours(24));
-                if (now.isAfter(deadline.minus(deadlineWarning)) && deadlineAlerts.add(d.documentKey())) {
+                if (now.isAfter(deadline.minus(deadlineWarning)) && sent.add(d.documentKey())) {
                     Map<String, Object> e = documentEvent(d, "reporting_deadline", s.name().toLowerCase());
                     e.put("deadline", deadline.toString());
                     e.put("needsAttention", true);
@@ -425,6 +436,22 @@ public final class ChainBeans {
             }
         }
         return out;
+    }
+
+    private SharedIdempotentRepository deadlineAlertsSent() {
+        SharedIdempotentRepository r = deadlineAlerts;
+        if (r == null) {
+            synchronized (this) {
+                if (deadlineAlerts == null) {
+                    r = new SharedIdempotentRepository(camel.getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class),
+                            "reporting-deadline-alert");
+                    r.start();
+                    deadlineAlerts = r;
+                }
+                r = deadlineAlerts;
+            }
+        }
+        return r;
     }
 
     // ------------------------------------------------------------------ events

@@ -10,7 +10,7 @@ final class Database {
 
     static HikariDataSource open(Properties p) {
         HikariDataSource ds = new HikariDataSource();
-        String url = p.getProperty("gateway.database.url", "jdbc:h2:file:./data/h2/gateway;WRITE_DELAY=0;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE").trim();
+        String url = p.getProperty("gateway.database.url", "jdbc:h2:file:./data/h2/gateway;WRITE_DELAY=100;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE").trim();
         ds.setJdbcUrl(url);
         ds.setUsername(p.getProperty("gateway.database.user", "sa").trim());
         ds.setPassword(io.zatcagateway.app.GatewayContext.resolveEnv(p.getProperty("gateway.database.password", "").trim()));

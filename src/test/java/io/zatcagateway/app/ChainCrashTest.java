@@ -56,7 +56,7 @@ class ChainCrashTest {
             p.setProperty("gateway.simulator.embedded", "false");
             p.setProperty("gateway.demo", "false");
             p.setProperty("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath()
-                    + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE");
+                    + ";WRITE_DELAY=100;DB_CLOSE_DELAY=-1;AUTO_SERVER=TRUE");
             p.setProperty("gateway.broker.data-dir", dir.resolve("artemis").toString());
             int brokerPort = TestGateway.freePort();
             p.setProperty("gateway.broker.tcp-acceptor", "tcp://127.0.0.1:" + brokerPort);

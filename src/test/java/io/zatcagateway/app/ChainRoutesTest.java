@@ -205,6 +205,15 @@ class ChainRoutesTest {
             TestGateway.await("OLD-1 dead-lettered", 20_000, () -> state(store, "OLD-1") == ChainStore.State.DEAD);
             TestGateway.await("reporting deadline alert", 20_000, () -> events.ofType("simplified_invoice.reporting_deadline").stream()
                     .anyMatch(e -> "OLD-1".equals(e.path("documentNumber").asText()) && e.path("needsAttention").asBoolean()));
+            // the alert is sent once for the deployment: another instance's watch on the same database (or this one
+            // after a restart) does not send it again
+            ChainBeans otherInstance = new ChainBeans(gw.context(), null, new io.zatcagateway.chain.Outbox(dir.resolve("other-outbox"), false),
+                    new io.zatcagateway.chain.Outbox(dir.resolve("other-rejected"), false), java.time.Duration.ofSeconds(5),
+                    java.time.Duration.ofHours(4)).instance("gw-2", java.time.Duration.ofSeconds(30));
+            assertTrue(otherInstance.deadlineAlerts().stream().noneMatch(e -> "OLD-1".equals(e.get("documentNumber"))),
+                    "a second instance alerts again");
+            assertEquals(1, events.ofType("simplified_invoice.reporting_deadline").stream()
+                    .filter(e -> "OLD-1".equals(e.path("documentNumber").asText())).count());
             TestGateway.await("needs-a-person event", 5_000, () -> events.received.stream().anyMatch(e -> e.path("needsAttention").asBoolean()
                     && "DLQ-1".equals(e.path("documentNumber").asText())));
             String hash = store.find(ChainFixture.VAT + ":DLQ-1").orElseThrow().invoiceHash();

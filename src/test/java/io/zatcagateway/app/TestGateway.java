@@ -49,7 +49,7 @@ public final class TestGateway implements AutoCloseable {
         p.put("gateway.replay", dir.resolve("replay").toString());
         // intake tests read the EGS queues themselves; the chain tests switch the chain on
         p.put("gateway.chain.enabled", "false");
-        p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
+        p.put("gateway.database.url", "jdbc:h2:file:" + dir.resolve("h2/gateway").toAbsolutePath() + ";WRITE_DELAY=100;DB_CLOSE_DELAY=-1");
         p.put("gateway.intake.read-lock-min-age", "500");
         p.put("gateway.intake.poll-delay", "100");
         p.put("gateway.certificate-watch.delay", "600000");

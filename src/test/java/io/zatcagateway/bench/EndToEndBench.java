@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * outbox (fsync'd) with QR PNG and response, and announced by an event. Counts the cleared events; latency per
  * document is event arrival minus the moment its file was moved into the inbox.
  *
- * <pre>mvn -B test-compile exec:exec@e2e-bench [-De2e.docs=4000] [-De2e.rounds=2]</pre>
+ * <pre>mvn -B test-compile exec:exec@e2e-bench [-De2e.docs=4000] [-De2e.rounds=2] [-De2e.warmup=2000]</pre>
  */
 public final class EndToEndBench {
     private EndToEndBench() {
@@ -32,6 +32,8 @@ public final class EndToEndBench {
     public static void main(String[] args) throws Exception {
         int docs = Integer.getInteger("e2e.docs", 4000);
         int rounds = Integer.getInteger("e2e.rounds", 2);
+        // the JIT compiler keeps one of the two cores busy for minutes after start: a longer warm-up shows the steady state
+        int warmup = Integer.getInteger("e2e.warmup", docs / 2);
         Path dir = Files.createTempDirectory("e2e-bench");
         String template = Files.readString(Path.of("examples/sap/INVOIC02-standard-invoice.xml"));
         Map<String, String> settings = IntakeBench.settings(dir, Map.of("gateway.chain.enabled", "true", "simulator.demo-otp", "123456"));
@@ -60,7 +62,7 @@ public final class EndToEndBench {
             Path staging = Files.createDirectories(dir.resolve("staging"));
             Path inbox = dir.resolve("gw/inbox/sap");
             for (int round = 0; round <= rounds; round++) {
-                int n = round == 0 ? docs / 2 : docs;
+                int n = round == 0 ? warmup : docs;
                 List<Path> files = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     Path f = staging.resolve("e2e-" + round + "-" + i + ".xml");
@@ -70,6 +72,7 @@ public final class EndToEndBench {
                 }
                 latency.clear();
                 int before = done.get();
+                CpuMeter cpu = new CpuMeter();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     dropped.put("E" + round + "-" + i, System.nanoTime());
@@ -84,11 +87,18 @@ public final class EndToEndBench {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long[] l = latency.values().stream().mapToLong(Long::longValue).toArray();
                 Arrays.sort(l);
-                System.out.printf("%s: %d documents (4 EGS) file drop -> outbox in %.2f s: %.0f documents/s; latency ms p50 %.0f, p90 %.0f, p99 %.0f, max %.0f%n",
-                        round == 0 ? "warm-up" : "round " + round, n, seconds, n / seconds, pct(l, 50), pct(l, 90), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6);
+                System.out.printf("%s: %d documents (4 EGS) file drop -> outbox in %.2f s: %.0f documents/s; latency ms p50 %.0f, p90 %.0f, p99 %.0f, max %.0f; %s%n",
+                        round == 0 ? "warm-up" : "round " + round, n, seconds, n / seconds, pct(l, 50), pct(l, 90), pct(l, 99), l.length == 0 ? 0 : l[l.length - 1] / 1e6,
+                        cpu.perDocument(n));
             }
             events.close();
             s.close();
+            Path h2 = dir.resolve("gw/h2/gateway.mv.db");
+            if (Files.exists(h2)) {
+                int total = warmup + rounds * docs;
+                System.out.printf("H2 database file: %.1f MB for %d documents (%.1f KB per document)%n", Files.size(h2) / 1e6, total,
+                        Files.size(h2) / 1024.0 / total);
+            }
             System.out.println("outbox files: " + gw.files("outbox").size() + ", error folder: " + gw.files("error").size()
                     + ", rejected: " + gw.files("rejected").size());
         }
