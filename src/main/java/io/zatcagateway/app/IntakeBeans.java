@@ -2,6 +2,7 @@ package io.zatcagateway.app;
 
 import io.zatcagateway.core.InvoiceFacts;
 import io.zatcagateway.core.validation.Finding;
+import io.zatcagateway.core.xml.XmlRejectedException;
 import io.zatcagateway.intake.ErrorFolder;
 import io.zatcagateway.intake.Intake;
 import io.zatcagateway.intake.IntakeRejected;
@@ -13,11 +14,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import net.sf.saxon.om.NodeInfo;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.w3c.dom.Document;
 
 /**
  * The Camel side of intake, bound as bean {@code intake} for {@code routes/intake.camel.yaml}: it moves bodies and
@@ -79,13 +82,27 @@ public final class IntakeBeans {
             in.removeHeader("ZgwStylesheet");
         }
         ex.setProperty(ORIGINAL, part.bytes());
-        in.setBody(part.bytes());
+        in.setBody(part.tree() != null ? part.tree() : part.bytes());
+    }
+
+    /** The format's stylesheet: the body (the part's parsed tree, or its bytes) becomes the UBL document as a DOM. */
+    public void toUbl(Exchange ex) throws IntakeRejected {
+        Message in = ex.getIn();
+        NodeInfo tree = in.getBody(NodeInfo.class);
+        if (tree == null) { // a part cut out of a file of several documents
+            try {
+                tree = Stylesheets.tree(in.getBody(byte[].class), intake.maxBytes());
+            } catch (XmlRejectedException e) {
+                throw new IntakeRejected(e.code(), e.getMessage(), "input");
+            }
+        }
+        in.setBody(Stylesheets.transform(in.getHeader("ZgwStylesheet", String.class), tree, in.getHeader("ZgwUuid", String.class)));
     }
 
     /** Pre-flight and EGS addressing; the body becomes the clean UBL, keyed for the EGS's queue. */
     public void accept(Exchange ex) throws IntakeRejected {
         Message in = ex.getIn();
-        Intake.Accepted a = intake.accept(in.getBody(byte[].class));
+        Intake.Accepted a = in.getBody() instanceof Document ubl ? intake.accept(ubl) : intake.accept(in.getBody(byte[].class));
         InvoiceFacts f = a.facts();
         in.setHeader("ZgwEgs", a.egs().id());
         in.setHeader("ZgwDocumentKey", a.documentKey());

@@ -19,6 +19,9 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.ProcessingInstruction;
+import net.sf.saxon.om.AxisInfo;
+import net.sf.saxon.om.NodeInfo;
+import net.sf.saxon.pattern.NodeKindTest;
 
 /**
  * The intake steps around the stylesheet, in plain Java: {@link #open} checks an input (size, name, XML safety,
@@ -34,7 +37,14 @@ public final class Intake {
     private final EgsAddressing addressing;
     private final int maxBytes;
 
-    public record Part(IntakeFormat format, int index, int count, String label, byte[] bytes) {
+    /**
+     * One document of an input: its bytes (what the error folder keeps) and, for a format with a stylesheet, the
+     * parsed tree the stylesheet reads (null when the part has to be parsed from its bytes).
+     */
+    public record Part(IntakeFormat format, int index, int count, String label, byte[] bytes, NodeInfo tree) {
+        public Part(IntakeFormat format, int index, int count, String label, byte[] bytes) {
+            this(format, index, count, label, bytes, null);
+        }
     }
 
     public record Accepted(EgsConfig egs, String documentKey, InvoiceFacts facts, byte[] ubl, Map<String, String> routing,
@@ -83,6 +93,39 @@ public final class Intake {
     public List<Part> open(String source, String formatName, byte[] bytes) throws IntakeRejected {
         checkName(source);
         checkSize(bytes.length);
+        IntakeFormat named = null;
+        if (formatName != null && !formatName.isBlank()) {
+            named = formats.get(formatName.trim());
+            if (named == null) {
+                throw new IntakeRejected("INTAKE-UNKNOWN-FORMAT", "format '" + printable(formatName) + "' is not configured (known: "
+                        + String.join(", ", formats.keySet()) + ")", "format");
+            }
+        }
+        if (named != null && named.stylesheet() != null) {
+            // parsed once, into the tree the stylesheet reads; a DOM only to split a file of several documents
+            NodeInfo tree;
+            try {
+                tree = Stylesheets.tree(bytes, maxBytes);
+            } catch (XmlRejectedException e) {
+                throw new IntakeRejected(e.code(), e.getMessage(), "input");
+            }
+            NodeInfo root = tree.iterateAxis(AxisInfo.CHILD, NodeKindTest.ELEMENT).next();
+            IntakeFormat format = checkRoot(named, root.getNamespaceUri().toString(), root.getLocalPart());
+            int count = 0;
+            if (format.split() != null) {
+                for (NodeInfo e : root.children(NodeKindTest.ELEMENT)) {
+                    if (format.split().equals(e.getLocalPart())) {
+                        count++;
+                    }
+                }
+                if (count == 0) {
+                    throw new IntakeRejected("INTAKE-EMPTY", "the " + format.name() + " input holds no " + format.split() + " element", "/" + root.getLocalPart());
+                }
+            }
+            if (count <= 1) {
+                return List.of(new Part(format, 1, 1, format.split() == null ? null : format.split() + " 1 of 1", bytes, tree));
+            }
+        }
         Document doc;
         try {
             doc = SecureXml.parse(bytes, maxBytes);
@@ -93,16 +136,8 @@ public final class Intake {
         String ns = root.getNamespaceURI();
         String local = root.getLocalName();
         IntakeFormat format;
-        if (formatName != null && !formatName.isBlank()) {
-            format = formats.get(formatName.trim());
-            if (format == null) {
-                throw new IntakeRejected("INTAKE-UNKNOWN-FORMAT", "format '" + printable(formatName) + "' is not configured (known: "
-                        + String.join(", ", formats.keySet()) + ")", "format");
-            }
-            if (!format.matchesRoot(ns, local)) {
-                throw new IntakeRejected("INTAKE-UNKNOWN-ROOT", "root element " + qname(ns, local) + " is not the root of format '"
-                        + format.name() + "' (" + format.root() + ")", "/" + local);
-            }
+        if (named != null) {
+            format = checkRoot(named, ns, local);
         } else {
             format = formats.values().stream().filter(f -> f.matchesRoot(ns, local)).findFirst().orElseThrow(() ->
                     new IntakeRejected("INTAKE-UNKNOWN-ROOT", "root element " + qname(ns, local) + " is not one the gateway knows ("
@@ -134,7 +169,15 @@ public final class Intake {
         return parts;
     }
 
-    /** Pre-flight and EGS addressing of one document's UBL; returns the clean UBL bytes (addressing hints removed). */
+    private static IntakeFormat checkRoot(IntakeFormat format, String ns, String local) throws IntakeRejected {
+        if (!format.matchesRoot(ns == null || ns.isEmpty() ? null : ns, local)) {
+            throw new IntakeRejected("INTAKE-UNKNOWN-ROOT", "root element " + qname(ns, local) + " is not the root of format '"
+                    + format.name() + "' (" + format.root() + ")", "/" + local);
+        }
+        return format;
+    }
+
+    /** Pre-flight and EGS addressing of one document's UBL bytes; returns the clean UBL bytes (addressing hints removed). */
     public Accepted accept(byte[] ublBytes) throws IntakeRejected {
         Document doc;
         try {
@@ -142,6 +185,18 @@ public final class Intake {
         } catch (XmlRejectedException e) {
             throw new IntakeRejected(e.code(), e.getMessage(), "UBL document");
         }
+        return accept(doc, ublBytes);
+    }
+
+    /**
+     * Pre-flight and EGS addressing of one document's UBL as a DOM (a stylesheet's output); the UBL bytes returned are
+     * the document serialised without its addressing hints.
+     */
+    public Accepted accept(Document ubl) throws IntakeRejected {
+        return accept(ubl, null);
+    }
+
+    private Accepted accept(Document doc, byte[] ublBytes) throws IntakeRejected {
         Map<String, String> routing = new LinkedHashMap<>();
         List<Node> pis = new ArrayList<>();
         for (Node n = doc.getFirstChild(); n != null; n = n.getNextSibling()) {
@@ -153,22 +208,20 @@ public final class Intake {
                 pis.add(n);
             }
         }
-        byte[] clean = ublBytes;
-        if (!pis.isEmpty()) {
-            pis.forEach(doc::removeChild);
-            clean = stripRoutePis(ublBytes);
-        }
+        pis.forEach(doc::removeChild);
         Element root = doc.getDocumentElement();
-        if (!"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2".equals(root.getNamespaceURI()) || !"Invoice".equals(root.getLocalName())) {
-            throw new IntakeRejected("INTAKE-NOT-UBL", "the document is " + qname(root.getNamespaceURI(), root.getLocalName())
-                    + ", not a UBL 2.1 Invoice (ZATCA carries invoices, credit and debit notes as Invoice)", "/" + root.getLocalName());
+        if (root == null || !"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2".equals(root.getNamespaceURI()) || !"Invoice".equals(root.getLocalName())) {
+            String what = root == null ? "empty" : qname(root.getNamespaceURI(), root.getLocalName());
+            throw new IntakeRejected("INTAKE-NOT-UBL", "the document is " + what
+                    + ", not a UBL 2.1 Invoice (ZATCA carries invoices, credit and debit notes as Invoice)", "/" + (root == null ? "" : root.getLocalName()));
         }
+        byte[] clean = ublBytes == null ? XmlWriter.toUtf8(doc) : pis.isEmpty() ? ublBytes : stripRoutePis(ublBytes);
         InvoiceFacts facts = InvoiceFacts.read(doc);
         if (facts.icvText() != null || facts.pih() != null) {
             throw new IntakeRejected("INTAKE-ALREADY-STAMPED", "the document already carries an ICV or PIH; the gateway stamps them "
                     + "itself from the EGS's chain, so send the document without them", "cac:AdditionalDocumentReference");
         }
-        ValidationReport report = Preflight.check(doc, clean, PreflightOptions.unsigned());
+        ValidationReport report = Preflight.check(doc, ublBytes, PreflightOptions.unsigned());
         if (report.hasErrors()) {
             throw new IntakeRejected(report.errors());
         }

@@ -284,6 +284,19 @@ class IntakeRoutesTest {
         for (Map.Entry<String, byte[]> e : ublFiles.entrySet()) {
             gw.drop("ubl", e.getKey(), e.getValue());
         }
+        // the same broken XML into an ERP folder: there the input is parsed into the stylesheet's tree, not a DOM
+        String idoc = new String(example("sap/INVOIC02-standard-invoice.xml"), StandardCharsets.UTF_8);
+        Map<String, byte[]> sapFiles = new TreeMap<>();
+        for (String name : List.of("not-xml.xml", "xxe.xml", "entity-bomb.xml", "unknown-root.xml")) {
+            sapFiles.put(name, ublFiles.get(name));
+        }
+        sapFiles.put("truncated.xml", idoc.substring(0, idoc.length() / 2).getBytes(StandardCharsets.UTF_8));
+        sapFiles.put("latin1.xml", ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + idoc.substring(idoc.indexOf("?>") + 2)
+                .replaceFirst("<NAME1>", "<NAME1>D\u00e9mo ")).getBytes(StandardCharsets.ISO_8859_1));
+        sapFiles.put("undeclared-latin1.xml", idoc.replaceFirst("<NAME1>", "<NAME1>D\u00e9mo ").getBytes(StandardCharsets.ISO_8859_1));
+        for (Map.Entry<String, byte[]> e : sapFiles.entrySet()) {
+            gw.drop("sap", e.getKey(), e.getValue());
+        }
         // 50 MB: refused by its size before it is read
         Path big = gw.dir.resolve("inbox/ubl/big.xml.tmp");
         try (OutputStream out = Files.newOutputStream(big)) {
@@ -318,6 +331,13 @@ class IntakeRoutesTest {
         expected.put("ubl_rule-violation.xml", "BR-KSA-06");
         expected.put("ubl_big.xml", "INTAKE-TOO-LARGE");
         expected.put("sap_idoc-missing-segment", "SAP-MISSING-SEGMENT");
+        expected.put("sap_not-xml.xml", "XML-MALFORMED");
+        expected.put("sap_truncated.xml", "XML-MALFORMED");
+        expected.put("sap_xxe.xml", "XML-DOCTYPE");
+        expected.put("sap_entity-bomb.xml", "XML-DOCTYPE");
+        expected.put("sap_latin1.xml", "XML-ENCODING");
+        expected.put("sap_undeclared-latin1.xml", "XML-ENCODING");
+        expected.put("sap_unknown-root.xml", "INTAKE-UNKNOWN-ROOT");
         expected.put("etc_cron.d_evil.xml", "INTAKE-FILE-NAME");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             JsonNode record = errorRecordFor(e.getKey());

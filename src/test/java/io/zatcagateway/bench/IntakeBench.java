@@ -57,6 +57,7 @@ public final class IntakeBench {
                     size = ublSize(doc(template));
                 }
                 int before = queued.get();
+                CpuMeter cpu = new CpuMeter();
                 long t0 = System.nanoTime();
                 for (Path f : files) {
                     Files.move(f, inbox.resolve(f.getFileName()));
@@ -68,8 +69,8 @@ public final class IntakeBench {
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s%n",
-                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds);
+                System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s; %s%n",
+                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds, cpu.perDocument(n));
             }
             for (MessageConsumer c : consumers) {
                 c.close();

@@ -7,10 +7,12 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
 import org.w3c.dom.Document;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
 
 /**
  * The only way the gateway turns bytes into a DOM. It refuses DOCTYPE declarations outright (so no external entity,
@@ -23,6 +25,8 @@ public final class SecureXml {
 
     private static final DocumentBuilderFactory FACTORY = newFactory();
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
+    private static final SAXParserFactory SAX = newSaxFactory();
+    private static final ThreadLocal<XMLReader> READER = ThreadLocal.withInitial(SecureXml::newReader);
 
     private SecureXml() {
     }
@@ -32,31 +36,56 @@ public final class SecureXml {
     }
 
     public static Document parse(byte[] xml, int maxBytes) throws XmlRejectedException {
+        precheck(xml, maxBytes);
+        DocumentBuilder builder = BUILDER.get();
+        try {
+            return builder.parse(new ByteArrayInputStream(xml));
+        } catch (SAXException | IOException e) {
+            throw rejected(e);
+        }
+    }
+
+    /** The checks made before any parse: the size limit and the encoding (UTF-8 only). */
+    public static void precheck(byte[] xml, int maxBytes) throws XmlRejectedException {
         if (xml.length > maxBytes) {
             throw new XmlRejectedException("XML-TOO-LARGE",
                     "document is " + xml.length + " bytes, over the limit of " + maxBytes + " bytes");
         }
         checkEncoding(xml);
-        DocumentBuilder builder = BUILDER.get();
-        try {
-            return builder.parse(new ByteArrayInputStream(xml));
-        } catch (SAXParseException e) {
-            String msg = e.getMessage() == null ? "unreadable XML" : e.getMessage();
-            if (msg.contains("DOCTYPE")) {
-                throw new XmlRejectedException("XML-DOCTYPE",
-                        "DOCTYPE declarations are not allowed (they enable external entities and entity bombs)", e);
+    }
+
+    /**
+     * A SAX reader with the same protections as {@link #parse} (no DOCTYPE, no external entities), for parsers that
+     * build their own tree from SAX events (Saxon); one per thread, since readers are not thread-safe. Run
+     * {@link #precheck} first, and turn its exceptions into refusals with {@link #rejected}.
+     */
+    public static XMLReader reader() {
+        return READER.get();
+    }
+
+    /** The refusal (XML-DOCTYPE, XML-ENCODING, XML-MALFORMED) for an exception of the parser, or of a cause of one. */
+    public static XmlRejectedException rejected(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SAXParseException p) {
+                String msg = p.getMessage() == null ? "unreadable XML" : p.getMessage();
+                if (msg.contains("DOCTYPE")) {
+                    return new XmlRejectedException("XML-DOCTYPE",
+                            "DOCTYPE declarations are not allowed (they enable external entities and entity bombs)", p);
+                }
+                if (msg.contains("UTF-8") || msg.contains("byte")) {
+                    return new XmlRejectedException("XML-ENCODING",
+                            "not valid UTF-8 at line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ": " + msg, p);
+                }
+                return new XmlRejectedException("XML-MALFORMED",
+                        "malformed XML at line " + p.getLineNumber() + ", column " + p.getColumnNumber() + ": " + msg, p);
             }
-            if (msg.contains("UTF-8") || msg.contains("byte")) {
-                throw new XmlRejectedException("XML-ENCODING",
-                        "not valid UTF-8 at line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": " + msg, e);
-            }
-            throw new XmlRejectedException("XML-MALFORMED",
-                    "malformed XML at line " + e.getLineNumber() + ", column " + e.getColumnNumber() + ": " + msg, e);
-        } catch (SAXException e) {
-            throw new XmlRejectedException("XML-MALFORMED", "malformed XML: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new XmlRejectedException("XML-MALFORMED", "cannot read XML: " + e.getMessage(), e);
         }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException io) {
+                return new XmlRejectedException("XML-MALFORMED", "cannot read XML: " + io.getMessage(), io);
+            }
+        }
+        return new XmlRejectedException("XML-MALFORMED", "malformed XML: " + (e == null ? "" : e.getMessage()), e);
     }
 
     /** ZATCA documents are UTF-8; reject UTF-16 byte order marks and declarations of any other encoding. */
@@ -111,6 +140,32 @@ public final class SecureXml {
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         return f;
+    }
+
+    private static SAXParserFactory newSaxFactory() {
+        SAXParserFactory f = SAXParserFactory.newDefaultInstance();
+        f.setNamespaceAware(true);
+        f.setXIncludeAware(false);
+        try {
+            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException("XML parser lacks a required security feature", e);
+        }
+        return f;
+    }
+
+    private static XMLReader newReader() {
+        try {
+            XMLReader r = SAX.newSAXParser().getXMLReader();
+            r.setErrorHandler(SILENT);
+            return r;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static DocumentBuilder newBuilder() {
