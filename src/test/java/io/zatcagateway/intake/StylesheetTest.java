@@ -176,4 +176,49 @@ class StylesheetTest {
     static String code(IntakeRejected e) {
         return e.findings().get(0).code();
     }
+
+    /**
+     * The route's way: an ERP file of one document is parsed once, into the tree the stylesheet reads, and the
+     * stylesheet writes a DOM; that UBL passes strict pre-flight like the bytes the validate command makes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sap/INVOIC02-standard-invoice.xml", "oracle/AR-standard-invoice.xml"})
+    void anInputParsedOnceIntoATreeBecomesTheSameValidUbl(String example) throws Exception {
+        String format = example.substring(0, example.indexOf('/'));
+        List<Intake.Part> parts = intake().open(example, format, Files.readAllBytes(Path.of("examples", example)));
+        assertEquals(1, parts.size());
+        assertTrue(parts.get(0).tree() != null, "a file of one document is not parsed again for its stylesheet");
+        Document dom = Stylesheets.transform(parts.get(0).format().stylesheet(), parts.get(0).tree(), "8e6000b5-1fbd-4ff2-a3e2-1c27e0e3d1a1");
+        byte[] ubl = Intake.stripRoutePis(io.zatcagateway.core.xml.XmlWriter.toUtf8(dom));
+        Document parsed = strictValid(ubl);
+        InvoiceFacts viaTree = InvoiceFacts.read(parsed);
+        InvoiceFacts viaBytes = InvoiceFacts.read(SecureXml.parse(documents(example).get(0)));
+        assertEquals(viaBytes.id(), viaTree.id());
+        assertEquals(viaBytes.sellerVat(), viaTree.sellerVat());
+        assertEquals(viaBytes.kindName(), viaTree.kindName());
+        assertEquals("8e6000b5-1fbd-4ff2-a3e2-1c27e0e3d1a1", viaTree.uuid());
+    }
+
+    /** The tree parse refuses what the DOM parse refuses, with the same codes. */
+    @Test
+    void theTreeParseRefusesWhatTheDomParseRefuses() {
+        java.util.Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>", "XML-DOCTYPE");
+        bad.put("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a>x</a>", "XML-ENCODING");
+        bad.put("<a><b></a>", "XML-MALFORMED");
+        bad.put("not xml at all", "XML-MALFORMED");
+        for (java.util.Map.Entry<String, String> e : bad.entrySet()) {
+            byte[] bytes = e.getKey().getBytes(StandardCharsets.UTF_8);
+            io.zatcagateway.core.xml.XmlRejectedException tree = assertThrows(io.zatcagateway.core.xml.XmlRejectedException.class,
+                    () -> Stylesheets.tree(bytes, 1 << 20), e.getKey());
+            io.zatcagateway.core.xml.XmlRejectedException dom = assertThrows(io.zatcagateway.core.xml.XmlRejectedException.class,
+                    () -> SecureXml.parse(bytes), e.getKey());
+            assertEquals(e.getValue(), tree.code(), e.getKey());
+            assertEquals(dom.code(), tree.code(), e.getKey());
+        }
+        byte[] latin1 = "<a>D\u00e9mo</a>".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("XML-ENCODING", assertThrows(io.zatcagateway.core.xml.XmlRejectedException.class, () -> Stylesheets.tree(latin1, 1 << 20)).code());
+        assertEquals("XML-TOO-LARGE", assertThrows(io.zatcagateway.core.xml.XmlRejectedException.class,
+                () -> Stylesheets.tree("<a>0123456789</a>".getBytes(StandardCharsets.UTF_8), 10)).code());
+    }
 }

@@ -3,6 +3,7 @@ package io.zatcagateway.core.xml;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -23,6 +24,13 @@ public final class SecureXml {
     /** Default size limit for one document: far above any real invoice, far below what hurts the JVM. */
     public static final int DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
+    /** The parser features of both parsers: secure processing (entity limits), no DOCTYPE, no external entity or DTD. */
+    private static final Map<String, Boolean> PROTECTIONS = Map.of(
+            XMLConstants.FEATURE_SECURE_PROCESSING, true,
+            "http://apache.org/xml/features/disallow-doctype-decl", true,
+            "http://xml.org/sax/features/external-general-entities", false,
+            "http://xml.org/sax/features/external-parameter-entities", false,
+            "http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
     private static final DocumentBuilderFactory FACTORY = newFactory();
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
     private static final SAXParserFactory SAX = newSaxFactory();
@@ -127,11 +135,9 @@ public final class SecureXml {
         f.setXIncludeAware(false);
         f.setExpandEntityReferences(false);
         try {
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            for (Map.Entry<String, Boolean> e : PROTECTIONS.entrySet()) {
+                f.setFeature(e.getKey(), e.getValue());
+            }
             // every node is visited anyway (hash, serialisation): building them at once is cheaper than deferring
             f.setFeature("http://apache.org/xml/features/dom/defer-node-expansion", false);
         } catch (ParserConfigurationException e) {
@@ -147,11 +153,9 @@ public final class SecureXml {
         f.setNamespaceAware(true);
         f.setXIncludeAware(false);
         try {
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-            f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-            f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            for (Map.Entry<String, Boolean> e : PROTECTIONS.entrySet()) {
+                f.setFeature(e.getKey(), e.getValue());
+            }
         } catch (ParserConfigurationException | SAXException e) {
             throw new IllegalStateException("XML parser lacks a required security feature", e);
         }
