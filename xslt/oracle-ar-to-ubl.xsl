@@ -18,8 +18,9 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode on-no-match="shallow-skip"/>
 
-  <!-- TAX_RATE_CODE to ZATCA category; exemption codes and texts as ZATCA lists them -->
-  <xsl:variable name="tax-codes" as="map(xs:string, map(xs:string, xs:string))" select="map {
+  <!-- TAX_RATE_CODE to ZATCA category; exemption codes and texts as ZATCA lists them (static: built once, when the
+       stylesheet is compiled, not for every document) -->
+  <xsl:variable name="tax-codes" static="yes" as="map(xs:string, map(xs:string, xs:string))" select="map {
       'VAT15': map { 'category': 'S' },
       'VAT0-EXPORT-GOODS': map { 'category': 'Z', 'code': 'VATEX-SA-32', 'reason': 'Export of goods' },
       'VAT0-EXPORT-SERVICES': map { 'category': 'Z', 'code': 'VATEX-SA-33', 'reason': 'Export of services' },

@@ -14,8 +14,9 @@
   <xsl:output method="xml" encoding="UTF-8" indent="no"/>
   <xsl:mode on-no-match="shallow-skip"/>
 
-  <!-- MWSKZ (tax code) to ZATCA category; exemption codes and texts as ZATCA lists them -->
-  <xsl:variable name="tax-codes" as="map(xs:string, map(xs:string, xs:string))" select="map {
+  <!-- MWSKZ (tax code) to ZATCA category; exemption codes and texts as ZATCA lists them (static: built once, when the
+       stylesheet is compiled, not for every document) -->
+  <xsl:variable name="tax-codes" static="yes" as="map(xs:string, map(xs:string, xs:string))" select="map {
       'S1': map { 'category': 'S' },
       'Z1': map { 'category': 'Z', 'code': 'VATEX-SA-32', 'reason': 'Export of goods' },
       'Z2': map { 'category': 'Z', 'code': 'VATEX-SA-33', 'reason': 'Export of services' },

@@ -29,15 +29,16 @@
     xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
     xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
     xmlns:ext="urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2"
-    exclude-result-prefixes="xs zgw">
+    exclude-result-prefixes="#all">
 
   <!-- a UUID for the document (the gateway passes a fresh one with each transformation) -->
   <xsl:param name="ZgwUuid" as="xs:string" select="''"/>
 
   <xsl:function name="zgw:r2" as="xs:decimal">
     <xsl:param name="v" as="xs:decimal"/>
-    <!-- half up, away from zero, 2 decimals (round-half-to-even is not what ZATCA's rules use) -->
-    <xsl:sequence select="if ($v lt 0) then -zgw:r2(-$v) else floor($v * 100 + 0.5) div 100"/>
+    <!-- half up, away from zero, 2 decimals (round-half-to-even is not what ZATCA's rules use); fn:round rounds
+         halves up (towards positive infinity), so negative amounts are rounded as their absolute value -->
+    <xsl:sequence select="if ($v lt 0) then -round(-$v, 2) else round($v, 2)"/>
   </xsl:function>
 
   <xsl:function name="zgw:a" as="xs:string">
@@ -80,9 +81,9 @@
         <xsl:variable name="qty" select="zgw:dec(@qty, 'quantity of line ' || @id)"/>
         <xsl:variable name="price" select="zgw:dec(@price, 'price of line ' || @id)"/>
         <xsl:variable name="base" select="if (normalize-space(@base-qty) = '') then 1 else zgw:dec(@base-qty, 'price unit of line ' || @id)"/>
-        <xsl:variable name="net" select="if (normalize-space(@net) = '') then zgw:r2($qty * $price div $base) else zgw:r2(zgw:dec(@net, 'net amount of line ' || @id))"/>
+        <xsl:variable name="net" select="if (normalize-space(@net) = '') then zgw:r2(if ($base eq 1) then $qty * $price else $qty * $price div $base) else zgw:r2(zgw:dec(@net, 'net amount of line ' || @id))"/>
         <xsl:variable name="rate" select="zgw:dec(@rate, 'VAT rate of line ' || @id)"/>
-        <line xmlns="" net="{$net}" vat="{zgw:r2($net * $rate div 100)}" rate="{$rate}" qty="{$qty}" price="{$price}" base="{$base}">
+        <line xmlns="" net="{$net}" vat="{zgw:r2($net * $rate * 0.01)}" rate="{$rate}" qty="{$qty}" price="{$price}" base="{$base}">
           <xsl:copy-of select="@* except (@net, @rate, @qty, @price)"/>
         </line>
       </xsl:for-each>
@@ -105,7 +106,7 @@
             - sum(current-group()[self::allowance][not(@charge = 'true')]/@amount ! xs:decimal(.))
             + sum(current-group()[self::allowance][@charge = 'true']/@amount ! xs:decimal(.))"/>
         <xsl:variable name="rate" select="xs:decimal(@rate)"/>
-        <sub xmlns="" category="{@category}" rate="{$rate}" taxable="{zgw:r2($taxable)}" tax="{zgw:r2($taxable * $rate div 100)}"
+        <sub xmlns="" category="{@category}" rate="{$rate}" taxable="{zgw:r2($taxable)}" tax="{zgw:r2($taxable * $rate * 0.01)}"
              exemption-code="{(current-group()/@exemption-code)[1]}" exemption-reason="{(current-group()/@exemption-reason)[1]}"/>
       </xsl:for-each-group>
     </xsl:variable>
@@ -138,6 +139,11 @@
       <xsl:processing-instruction name="zgw-route" select="@name || '=' || normalize-space(@value)"/>
     </xsl:for-each>
     <Invoice>
+      <!-- declared once, on the root; every other literal element here excludes the stylesheet's namespaces
+           (exclude-result-prefixes="#all"), which spares Saxon merging four namespace bindings into every element -->
+      <xsl:namespace name="cac" select="'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2'"/>
+      <xsl:namespace name="cbc" select="'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2'"/>
+      <xsl:namespace name="ext" select="'urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2'"/>
       <cbc:ProfileID>reporting:1.0</cbc:ProfileID>
       <cbc:ID><xsl:value-of select="$doc/@id"/></cbc:ID>
       <cbc:UUID><xsl:value-of select="$ZgwUuid"/></cbc:UUID>
