@@ -4,6 +4,7 @@ import io.zatcagateway.core.InvoiceFacts;
 import io.zatcagateway.core.InvoiceHash;
 import io.zatcagateway.core.InvoiceSigner;
 import io.zatcagateway.core.QrCode;
+import io.zatcagateway.core.QrImage;
 import io.zatcagateway.core.SignedInvoice;
 import io.zatcagateway.core.SigningIdentity;
 import io.zatcagateway.core.validation.Preflight;
@@ -47,6 +48,8 @@ public class CoreBench {
     SignedInvoice signed;
     InvoiceFacts facts;
     long icv;
+    String[] qrPayloads = new String[64];
+    long qrTurn;
 
     @Setup
     public void setUp() throws Exception {
@@ -57,6 +60,9 @@ public class CoreBench {
         signed = signer.sign(unsigned, 1, InvoiceHash.GENESIS_PIH, Instant.now());
         signedBytes = signed.xml();
         facts = signed.facts();
+        for (int i = 0; i < qrPayloads.length; i++) {
+            qrPayloads[i] = signer.sign(unsigned, i + 1, InvoiceHash.GENESIS_PIH, Instant.now()).qr();
+        }
         System.out.println("\nunsigned invoice: " + unsigned.length + " bytes, signed: " + signedBytes.length + " bytes");
     }
 
@@ -76,6 +82,15 @@ public class CoreBench {
     @Benchmark
     public String qr() {
         return QrCode.encode(facts, signed.invoiceHash(), signed.signatureValue(), identity);
+    }
+
+    /**
+     * The outbox's QR picture at 300 px: encode, read back with a generic detector, PNG. Payloads of 64 signed
+     * documents in turn (every signature differs, and so does every symbol).
+     */
+    @Benchmark
+    public byte[] qrPng() {
+        return QrImage.png(qrPayloads[(int) (++qrTurn & 63)], 300);
     }
 
     /** The pre-flight that runs on every invoice (fast mode), on the parsed document. */
