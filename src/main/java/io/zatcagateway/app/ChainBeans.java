@@ -288,7 +288,7 @@ public final class ChainBeans {
 
     private static String qrOf(byte[] xml) {
         try {
-            return io.zatcagateway.core.InvoiceFacts.read(SecureXml.parse(xml)).qr();
+            return io.zatcagateway.core.InvoiceFacts.qr(xml);
         } catch (Exception e) {
             return null;
         }

@@ -2,8 +2,17 @@ package io.zatcagateway.core;
 
 import io.zatcagateway.core.xml.Dom;
 import io.zatcagateway.core.xml.Ns;
+import io.zatcagateway.core.xml.SecureXml;
+import io.zatcagateway.core.xml.XmlRejectedException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.xml.sax.Attributes;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * What the gateway needs to know about a UBL document, read once by direct DOM navigation.
@@ -30,6 +39,87 @@ public record InvoiceFacts(
         String icvText,
         String pih,
         String qr) {
+
+    /**
+     * The QR payload of a signed or cleared document, read by streaming its bytes (with {@link SecureXml}'s
+     * protections) up to the QR reference, without building a tree; null when the document has none.
+     */
+    public static String qr(byte[] xml) throws XmlRejectedException {
+        SecureXml.precheck(xml, SecureXml.DEFAULT_MAX_BYTES);
+        QrFinder finder = new QrFinder();
+        XMLReader reader = SecureXml.reader();
+        reader.setContentHandler(finder);
+        try {
+            reader.parse(new InputSource(new ByteArrayInputStream(xml)));
+        } catch (QrFinder.Found found) {
+            return finder.qr;
+        } catch (IOException | SAXException e) {
+            throw SecureXml.rejected(e);
+        } finally {
+            reader.setContentHandler(null);
+        }
+        return null;
+    }
+
+    /** cac:AdditionalDocumentReference (a child of the root) with cbc:ID QR: its attachment's binary object. */
+    private static final class QrFinder extends DefaultHandler {
+        static final class Found extends SAXException {
+            Found() {
+                super("QR found", null);
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+
+        private int depth;
+        private boolean inReference;
+        private StringBuilder text;
+        private String id;
+        private String binary;
+        String qr;
+
+        @Override
+        public void startElement(String uri, String local, String qName, Attributes atts) {
+            depth++;
+            if (depth == 2 && Ns.CAC.equals(uri) && "AdditionalDocumentReference".equals(local)) {
+                inReference = true;
+                id = null;
+                binary = null;
+            } else if (inReference && Ns.CBC.equals(uri) && (depth == 3 && "ID".equals(local)
+                    || depth == 4 && "EmbeddedDocumentBinaryObject".equals(local))) {
+                text = new StringBuilder();
+            }
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) {
+            if (text != null) {
+                text.append(ch, start, length);
+            }
+        }
+
+        @Override
+        public void endElement(String uri, String local, String qName) throws SAXException {
+            if (text != null) {
+                if ("ID".equals(local)) {
+                    id = text.toString().trim();
+                } else {
+                    binary = text.toString().trim();
+                }
+                text = null;
+            } else if (depth == 2 && inReference) {
+                inReference = false;
+                if ("QR".equals(id)) {
+                    qr = binary;
+                    throw new Found();
+                }
+            }
+            depth--;
+        }
+    }
 
     public static InvoiceFacts read(Document doc) {
         Element r = doc.getDocumentElement();

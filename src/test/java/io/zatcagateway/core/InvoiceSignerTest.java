@@ -62,6 +62,19 @@ class InvoiceSignerTest {
 
     @ParameterizedTest(name = "{0} simplified={1}")
     @MethodSource("sixKinds")
+    void theStreamedQrIsTheQrOfTheTree(DocumentType type, boolean simplified) throws Exception {
+        SignedInvoice s = sign(type, simplified);
+        assertEquals(s.qr(), InvoiceFacts.qr(s.xml()));
+        assertEquals(InvoiceFacts.read(SecureXml.parse(s.xml())).qr(), InvoiceFacts.qr(s.xml()));
+        // an unsigned document has no QR; a document with a DOCTYPE is refused, as by the tree parse
+        assertEquals(null, InvoiceFacts.qr(unsigned(type, simplified)));
+        String withDoctype = new String(s.xml(), StandardCharsets.UTF_8).replaceFirst("\\?>", "?><!DOCTYPE Invoice [<!ENTITY x 'y'>]>");
+        assertEquals("XML-DOCTYPE", assertThrows(io.zatcagateway.core.xml.XmlRejectedException.class,
+                () -> InvoiceFacts.qr(withDoctype.getBytes(StandardCharsets.UTF_8))).code());
+    }
+
+    @ParameterizedTest(name = "{0} simplified={1}")
+    @MethodSource("sixKinds")
     void qrCarriesTheRightTags(DocumentType type, boolean simplified) throws Exception {
         SignedInvoice s = sign(type, simplified);
         Map<Integer, byte[]> tags = QrCode.decode(s.qr());
