@@ -102,6 +102,7 @@ public final class EndToEndBench {
             System.out.println("outbox files: " + gw.files("outbox").size() + ", error folder: " + gw.files("error").size()
                     + ", rejected: " + gw.files("rejected").size());
         }
+        IntakeBench.removeUnlessKept(dir);
     }
 
     static double pct(long[] sorted, int p) {

@@ -78,6 +78,21 @@ public final class IntakeBench {
             s.close();
             System.out.println("errors: " + gw.files("error").size() + " files in the error folder");
         }
+        removeUnlessKept(dir);
+    }
+
+    /**
+     * A finished benchmark's folder (gigabytes of broker journal, database and outbox) is removed unless
+     * {@code -Dbench.setting=-Dbench.keep=true}; a failed one stays for a look (its exception names it).
+     */
+    static void removeUnlessKept(Path dir) throws java.io.IOException {
+        if (Boolean.getBoolean("bench.keep")) {
+            System.out.println("kept: " + dir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     /**
