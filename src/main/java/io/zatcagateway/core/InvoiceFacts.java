@@ -55,8 +55,6 @@ public record InvoiceFacts(
             return finder.qr;
         } catch (IOException | SAXException e) {
             throw SecureXml.rejected(e);
-        } finally {
-            reader.setContentHandler(null);
         }
         return null;
     }

@@ -199,6 +199,40 @@ class StylesheetTest {
         assertEquals("8e6000b5-1fbd-4ff2-a3e2-1c27e0e3d1a1", viaTree.uuid());
     }
 
+    /** ZATCA's rounding in the shared stylesheet: half up, away from zero, 2 decimals (not round-half-to-even). */
+    @Test
+    void amountsRoundHalfAwayFromZero() throws Exception {
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("0.125", "0.13");
+        cases.put("-0.125", "-0.13");
+        cases.put("2.675", "2.68");
+        cases.put("0.005", "0.01");
+        cases.put("-0.005", "-0.01");
+        cases.put("0.0049999", "0");
+        cases.put("12.345", "12.35");
+        cases.put("1234567.895", "1234567.9");
+        cases.put("51.54", "51.54");
+        String probe = "<xsl:stylesheet version='3.0' xmlns:xsl='http://www.w3.org/1999/XSL/Transform'"
+                + " xmlns:xs='http://www.w3.org/2001/XMLSchema' xmlns:zgw='urn:zatca-gateway:xslt'>"
+                + "<xsl:include href='" + Path.of("xslt/ubl-common.xsl").toUri() + "'/>"
+                + "<xsl:param name='v' as='xs:string'/>"
+                + "<xsl:template name='xsl:initial-template'><xsl:value-of select='zgw:r2(xs:decimal($v))'/></xsl:template>"
+                + "</xsl:stylesheet>";
+        net.sf.saxon.s9api.Processor saxon = new net.sf.saxon.s9api.Processor(false);
+        net.sf.saxon.s9api.XsltExecutable r2 = saxon.newXsltCompiler().compile(
+                new javax.xml.transform.stream.StreamSource(new java.io.StringReader(probe)));
+        for (java.util.Map.Entry<String, String> c : cases.entrySet()) {
+            net.sf.saxon.s9api.Xslt30Transformer t = r2.load30();
+            t.setStylesheetParameters(java.util.Map.of(new net.sf.saxon.s9api.QName("v"), new net.sf.saxon.s9api.XdmAtomicValue(c.getKey())));
+            java.io.StringWriter out = new java.io.StringWriter();
+            net.sf.saxon.s9api.Serializer ser = saxon.newSerializer(out);
+            ser.setOutputProperty(net.sf.saxon.s9api.Serializer.Property.OMIT_XML_DECLARATION, "yes");
+            ser.setOutputProperty(net.sf.saxon.s9api.Serializer.Property.METHOD, "text");
+            t.callTemplate(null, ser);
+            assertEquals(c.getValue(), out.toString(), "zgw:r2(" + c.getKey() + ")");
+        }
+    }
+
     /** The tree parse refuses what the DOM parse refuses, with the same codes. */
     @Test
     void theTreeParseRefusesWhatTheDomParseRefuses() {

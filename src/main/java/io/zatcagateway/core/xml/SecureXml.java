@@ -34,6 +34,7 @@ public final class SecureXml {
     private static final DocumentBuilderFactory FACTORY = newFactory();
     private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(SecureXml::newBuilder);
     private static final SAXParserFactory SAX = newSaxFactory();
+    private static final String LEXICAL_HANDLER = "http://xml.org/sax/properties/lexical-handler";
     private static final ThreadLocal<XMLReader> READER = ThreadLocal.withInitial(SecureXml::newReader);
 
     private SecureXml() {
@@ -65,10 +66,21 @@ public final class SecureXml {
     /**
      * A SAX reader with the same protections as {@link #parse} (no DOCTYPE, no external entities), for parsers that
      * build their own tree from SAX events (Saxon); one per thread, since readers are not thread-safe. Run
-     * {@link #precheck} first, and turn its exceptions into refusals with {@link #rejected}.
+     * {@link #precheck} first, and turn its exceptions into refusals with {@link #rejected}. The reader comes without
+     * the handlers its previous user set on this thread (Saxon leaves its lexical handler attached, which would be fed
+     * the comments of the next document parsed with it).
      */
     public static XMLReader reader() {
-        return READER.get();
+        XMLReader r = READER.get();
+        r.setContentHandler(null);
+        r.setDTDHandler(null);
+        r.setErrorHandler(SILENT);
+        try {
+            r.setProperty(LEXICAL_HANDLER, null);
+        } catch (SAXException e) {
+            throw new IllegalStateException(e);
+        }
+        return r;
     }
 
     /** The refusal (XML-DOCTYPE, XML-ENCODING, XML-MALFORMED) for an exception of the parser, or of a cause of one. */

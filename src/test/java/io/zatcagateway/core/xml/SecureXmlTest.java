@@ -43,6 +43,24 @@ class SecureXmlTest {
     }
 
     @Test
+    void theThreadsReaderComesWithoutThePreviousUsersHandlers() throws Exception {
+        String lexical = "http://xml.org/sax/properties/lexical-handler";
+        org.xml.sax.XMLReader r = SecureXml.reader();
+        org.xml.sax.ext.DefaultHandler2 previous = new org.xml.sax.ext.DefaultHandler2() {
+            @Override
+            public void comment(char[] ch, int start, int length) {
+                throw new IllegalStateException("a previous user's handler was fed a comment");
+            }
+        };
+        r.setContentHandler(previous);
+        r.setProperty(lexical, previous);
+        org.xml.sax.XMLReader again = SecureXml.reader();
+        assertEquals(null, again.getContentHandler());
+        assertEquals(null, again.getProperty(lexical));
+        again.parse(new org.xml.sax.InputSource(new java.io.StringReader("<a><!-- c --><b/></a>")));
+    }
+
+    @Test
     void plainDoctypeIsRefused() {
         assertEquals("XML-DOCTYPE", reject("<!DOCTYPE Invoice SYSTEM \"http://127.0.0.1:1/x.dtd\"><Invoice/>").code());
     }
