@@ -40,11 +40,30 @@ public final class Crypto {
 
     /** A certificate from base64 DER text (line breaks and PEM armour are tolerated). */
     public static X509Certificate certificate(String base64OrPem) throws GeneralSecurityException {
-        String body = base64OrPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        String body = withoutWhitespace(base64OrPem.indexOf('-') >= 0 ? base64OrPem.replaceAll("-----[A-Z ]+-----", "") : base64OrPem);
         try {
             return certificate(Base64.getDecoder().decode(body));
         } catch (IllegalArgumentException e) {
             throw new GeneralSecurityException("certificate is not base64: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The text without the whitespace characters of regular expressions' {@code \s} (space, tab, line feed, vertical
+     * tab, form feed, carriage return), e.g. a certificate's base64 with its line breaks. A verified document's
+     * certificate goes through this on every check, where a regular expression cost about a tenth of the check.
+     */
+    public static String withoutWhitespace(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+            if (space && b == null) {
+                b = new StringBuilder(text.length()).append(text, 0, i);
+            } else if (!space && b != null) {
+                b.append(c);
+            }
+        }
+        return b == null ? text : b.toString();
     }
 }

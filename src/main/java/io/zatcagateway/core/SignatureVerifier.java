@@ -117,7 +117,7 @@ public final class SignatureVerifier {
 
     private static void checkSignedProperties(Element sp, X509Certificate cert, String certText, List<Finding> out) {
         String certDigest = text(first(first(sp, Ns.XADES, "CertDigest"), Ns.DS, "DigestValue"));
-        String expected = InvoiceHash.hexDigestBase64(certText.replaceAll("\\s", ""));
+        String expected = InvoiceHash.hexDigestBase64(Crypto.withoutWhitespace(certText));
         if (!expected.equals(certDigest)) {
             out.add(Finding.error("SIG-CERT-DIGEST", "xades:CertDigest is " + certDigest + " but the certificate digests to " + expected,
                     "xades:CertDigest/ds:DigestValue"));

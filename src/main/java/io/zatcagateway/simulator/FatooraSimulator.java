@@ -561,7 +561,7 @@ public final class FatooraSimulator implements AutoCloseable {
                     "this EGS is certified for invoice type " + csid.invoiceType + " and may not issue " + (standard ? "standard" : "simplified") + " documents"));
         }
         NodeList certs = doc.getElementsByTagNameNS(Ns.DS, "X509Certificate");
-        String docCert = certs.getLength() == 0 ? null : certs.item(0).getTextContent().replaceAll("\\s", "");
+        String docCert = certs.getLength() == 0 ? null : Crypto.withoutWhitespace(certs.item(0).getTextContent());
         String csidCert = new String(Base64.getDecoder().decode(csid.binarySecurityToken), StandardCharsets.US_ASCII);
         if (docCert != null && !docCert.equals(csidCert)) {
             errors.add(message("ERROR", "certificate-mismatch", "SIGNATURE_ERRORS", "the document is not signed with this CSID's certificate"));

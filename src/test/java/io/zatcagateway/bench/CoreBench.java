@@ -5,6 +5,7 @@ import io.zatcagateway.core.InvoiceHash;
 import io.zatcagateway.core.InvoiceSigner;
 import io.zatcagateway.core.QrCode;
 import io.zatcagateway.core.QrImage;
+import io.zatcagateway.core.SignatureVerifier;
 import io.zatcagateway.core.SignedInvoice;
 import io.zatcagateway.core.SigningIdentity;
 import io.zatcagateway.core.validation.Preflight;
@@ -76,6 +77,16 @@ public class CoreBench {
     @Benchmark
     public byte[] sign() throws Exception {
         return signer.sign(unsigned, ++icv, InvoiceHash.GENESIS_PIH, Instant.now()).xml();
+    }
+
+    /**
+     * What the receiving side checks of a signed document (the simulator on every submission, {@code chain verify} on
+     * every stored document): parse, invoice hash, then ECDSA, XAdES digests and certificate, QR.
+     */
+    @Benchmark
+    public ValidationReport verify() throws Exception {
+        Document d = SecureXml.parse(signedBytes);
+        return SignatureVerifier.verify(d, InvoiceHash.of(d));
     }
 
     /** QR TLV and base64 from the document facts. */
