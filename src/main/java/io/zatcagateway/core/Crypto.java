@@ -51,7 +51,8 @@ public final class Crypto {
     /**
      * The text without the whitespace characters of regular expressions' {@code \s} (space, tab, line feed, vertical
      * tab, form feed, carriage return), e.g. a certificate's base64 with its line breaks. A verified document's
-     * certificate goes through this on every check, where a regular expression cost about a tenth of the check.
+     * certificate goes through this on every check, where the regular expression it replaces showed in about 8% of
+     * the check's profile samples.
      */
     public static String withoutWhitespace(String text) {
         StringBuilder b = null;
