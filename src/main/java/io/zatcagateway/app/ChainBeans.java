@@ -261,7 +261,7 @@ public final class ChainBeans {
         } else {
             byte[] xml = r.clearedXml() != null ? r.clearedXml() : d.signedXml();
             files.put("xml", xml);
-            String qr = qrOf(xml);
+            String qr = qrOf(xml, egs, key);
             if (qr != null) {
                 files.put("qr.png", QrImage.png(qr, 300));
             }
@@ -286,12 +286,20 @@ public final class ChainBeans {
         return e;
     }
 
-    private static String qrOf(byte[] xml) {
+    /** The document's QR payload for the outbox picture; null (and a warning naming the document) when it has none. */
+    private static String qrOf(byte[] xml, String egs, String key) {
+        String why;
         try {
-            return io.zatcagateway.core.InvoiceFacts.qr(xml);
+            String qr = io.zatcagateway.core.InvoiceFacts.qr(xml);
+            if (qr != null && !qr.isEmpty()) {
+                return qr;
+            }
+            why = "it has no QR (cac:AdditionalDocumentReference QR)";
         } catch (Exception e) {
-            return null;
+            why = "its QR cannot be read: " + e.getMessage();
         }
+        LOG.warn("EGS {}: {} goes to the outbox without a QR picture: {}", egs, key, why);
+        return null;
     }
 
     // ------------------------------------------------------------------ dead letters
