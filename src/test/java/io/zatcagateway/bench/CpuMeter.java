@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  *
  * <p>Why "outside the compiler" is printed: on these 2-core machines the compiler is still busy minutes after start
  * (about 20,000 compilations), and how much of a round it takes varies from run to run of the same build (in one
- * intake run the JVM counted 73 s of compilation, elapsed, in a 70 s round; in the next run 3 s). The CPU outside it is the steadier figure for
- * comparing two builds; the documents per second are what was reached in that run.
+ * intake run the JVM counted 73 s of compilation, elapsed, in a 70 s round; in the next run 3 s). The CPU outside it
+ * is the steadier figure for comparing two builds; the documents per second are what was reached in that run.
  */
 final class CpuMeter {
     private static final com.sun.management.OperatingSystemMXBean OS =
