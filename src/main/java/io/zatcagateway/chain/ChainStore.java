@@ -87,6 +87,7 @@ public final class ChainStore {
     private final boolean pg;
     private final String fence;
     private final GroupSync sync;
+    private final String headForUpdate;
     private final String signedBy;
     private final Set<String> knownHeads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -122,6 +123,11 @@ public final class ChainStore {
         h2 = kind[0];
         pg = kind[1];
         sync = new GroupSync(h2 ? this::checkpointSync : () -> { });
+        // H2 runs in this process only (the single consumer per EGS is the only writer of its chain) and does not cache a
+        // statement with FOR UPDATE: it parsed it again for every document (1.3% of an end-to-end profile's samples;
+        // alone, 4-6 us against 1.2 us without it). The compare-and-set on the head and the primary key (EGS, ICV)
+        // still refuse a second writer there (ChainStoreH2Test races four).
+        headForUpdate = "SELECT last_icv, last_hash FROM chain_head WHERE egs = ?" + (h2 ? "" : " FOR UPDATE");
     }
 
     private void createTables(boolean[] kind) throws SQLException {
@@ -212,7 +218,7 @@ public final class ChainStore {
                 long lastIcv = 0;
                 String lastHash = InvoiceHash.GENESIS_PIH;
                 boolean headExists = false;
-                try (PreparedStatement ps = c.prepareStatement("SELECT last_icv, last_hash FROM chain_head WHERE egs = ? FOR UPDATE")) {
+                try (PreparedStatement ps = c.prepareStatement(headForUpdate)) {
                     ps.setString(1, egs);
                     try (ResultSet r = ps.executeQuery()) {
                         if (r.next()) {
@@ -344,30 +350,20 @@ public final class ChainStore {
 
     private void update(String documentKey, State state, Integer zatcaStatus, String response, String line, boolean durable) throws Exception {
         Instant now = Instant.now();
-        try (Connection c = ds.getConnection()) {
-            String history = null;
-            try (PreparedStatement ps = c.prepareStatement("SELECT history FROM chain_document WHERE doc_key = ?")) {
-                ps.setString(1, documentKey);
-                try (ResultSet r = ps.executeQuery()) {
-                    if (!r.next()) {
-                        throw new SQLException("no stored document with key " + documentKey);
-                    }
-                    history = r.getString(1);
-                }
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE chain_document SET state = ?, history = COALESCE(history, '') || ?, updated_at = ?"
+                     + (zatcaStatus != null ? ", zatca_status = ?, response = ?" : "") + " WHERE doc_key = ?")) {
+            int i = 1;
+            ps.setString(i++, state.name());
+            ps.setString(i++, now + " " + line.replace('\n', ' ') + "\n");
+            ps.setTimestamp(i++, Timestamp.from(now));
+            if (zatcaStatus != null) {
+                ps.setInt(i++, zatcaStatus);
+                ps.setString(i++, response);
             }
-            history = (history == null ? "" : history) + now + " " + line.replace('\n', ' ') + "\n";
-            try (PreparedStatement ps = c.prepareStatement("UPDATE chain_document SET state = ?, history = ?, updated_at = ?"
-                    + (zatcaStatus != null ? ", zatca_status = ?, response = ?" : "") + " WHERE doc_key = ?")) {
-                int i = 1;
-                ps.setString(i++, state.name());
-                ps.setString(i++, history);
-                ps.setTimestamp(i++, Timestamp.from(now));
-                if (zatcaStatus != null) {
-                    ps.setInt(i++, zatcaStatus);
-                    ps.setString(i++, response);
-                }
-                ps.setString(i, documentKey);
-                ps.executeUpdate();
+            ps.setString(i, documentKey);
+            if (ps.executeUpdate() == 0) {
+                throw new SQLException("no stored document with key " + documentKey);
             }
         }
         if (durable) {

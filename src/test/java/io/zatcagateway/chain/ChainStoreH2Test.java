@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +73,86 @@ class ChainStoreH2Test {
             }
             assertTrue(store.flushes() - flushes >= 6, "each signing and each final state is forced to disk (CHECKPOINT SYNC)");
             assertEquals(3, store.count(ChainStore.State.CLEARED));
+        }
+    }
+
+    @Test
+    void historyLinesAccumulateInOrderAndAnUnknownKeyIsRefused() throws Exception {
+        try (HikariDataSource ds = pool(";WRITE_DELAY=" + ChainStore.H2_WRITE_DELAY_MS + ";DB_CLOSE_DELAY=-1")) {
+            ChainStore store = new ChainStore(ds);
+            byte[] ubl = SAMPLES.document(DocumentType.INVOICE, true, "HIST-1", null).getBytes(StandardCharsets.UTF_8);
+            String key = "300000000000003:HIST-1";
+            store.sign("hist", key, (icv, pih) -> SIGNER.sign(ubl, icv, pih, Instant.now()));
+            store.attempt(key, ChainStore.State.RETRYING, "ZATCA unavailable: 503\nretry");
+            // long enough that H2 keeps the history out of the row (a LOB) before the last line is added
+            for (int i = 0; i < 5; i++) {
+                store.attempt(key, ChainStore.State.RETRYING, "attempt " + i + " " + "x".repeat(80));
+            }
+            store.finish(key, ChainStore.State.CLEARED, 200, "{\"clearanceStatus\":\"CLEARED\"}", "ZATCA answered 200: cleared");
+            ChainStore.Stored d = store.find(key).orElseThrow();
+            String[] lines = d.history().split("\n");
+            assertEquals(8, lines.length, d.history());
+            assertTrue(lines[0].endsWith(" signed with ICV 1"), lines[0]);
+            assertTrue(lines[1].endsWith(" ZATCA unavailable: 503 retry"), "a line's own line break becomes a space: " + lines[1]);
+            assertTrue(lines[6].contains(" attempt 4 "), lines[6]);
+            assertTrue(lines[7].endsWith(" ZATCA answered 200: cleared"), lines[7]);
+            assertEquals(ChainStore.State.CLEARED, d.state());
+            assertEquals(200, d.zatcaStatus());
+            assertEquals("{\"clearanceStatus\":\"CLEARED\"}", d.response());
+            SQLException e = assertThrows(SQLException.class, () -> store.finish("300000000000003:NONE", ChainStore.State.CLEARED, 200, "{}", "x"));
+            assertTrue(e.getMessage().contains("300000000000003:NONE"), e.getMessage());
+        }
+    }
+
+    /**
+     * On H2 the head is read without FOR UPDATE (H2 would parse that statement again for every document). Writers that
+     * race on one EGS anyway (the gateway never lets them: one consumer per EGS) must still never fork the chain: the
+     * loser of the compare-and-set or of the primary key gets ChainConflict and takes the document again.
+     */
+    @Test
+    void racingWritersOfOneEgsNeverForkTheChain() throws Exception {
+        try (HikariDataSource ds = pool(";WRITE_DELAY=" + ChainStore.H2_WRITE_DELAY_MS + ";DB_CLOSE_DELAY=-1")) {
+            ChainStore store = new ChainStore(ds);
+            int writers = 4;
+            int each = 10;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        String number = "RACE-" + writer + "-" + i;
+                        byte[] ubl = SAMPLES.document(DocumentType.INVOICE, true, number, null).getBytes(StandardCharsets.UTF_8);
+                        while (true) {
+                            try {
+                                store.sign("race", "300000000000003:" + number, (icv, pih) -> SIGNER.sign(ubl, icv, pih, Instant.now()));
+                                break;
+                            } catch (ChainStore.ChainConflict e) {
+                                conflicts.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            java.util.List<ChainStore.Stored> chain = new java.util.ArrayList<>();
+            store.forEach("race", chain::add);
+            assertEquals(writers * each, chain.size());
+            String previous = io.zatcagateway.core.InvoiceHash.GENESIS_PIH;
+            for (int i = 0; i < chain.size(); i++) {
+                assertEquals(i + 1, chain.get(i).icv(), "no gap, no double ICV");
+                assertEquals(previous, chain.get(i).pih(), "ICV " + (i + 1) + " links to the document before it");
+                previous = chain.get(i).invoiceHash();
+            }
+            assertEquals(Map.entry((long) writers * each, previous), store.head("race"));
+            System.out.println("racing writers: " + conflicts.get() + " conflicts, taken again");
         }
     }
 }

@@ -138,4 +138,23 @@ class ChainStorePostgresTest {
             assertEquals(3, r.documents());
         }
     }
+
+    @Test
+    void historyLinesAccumulateAndTheFinalStateIsStored() throws Exception {
+        Assumptions.assumeTrue(pg != null, () -> "skipped: " + LocalPostgres.whyNot);
+        try (HikariDataSource ds = pool("history")) {
+            ChainStore store = new ChainStore(ds);
+            String key = "300000000000003:PG-HIST-1";
+            store.sign("pg-hist", key, document("PG-HIST-1"));
+            store.attempt(key, ChainStore.State.RETRYING, "ZATCA unavailable: 503");
+            store.finish(key, ChainStore.State.REPORTED, 202, "{\"reportingStatus\":\"REPORTED\"}", "ZATCA answered 202: reported");
+            ChainStore.Stored d = store.find(key).orElseThrow();
+            String[] lines = d.history().split("\n");
+            assertEquals(3, lines.length, d.history());
+            assertTrue(lines[1].endsWith(" ZATCA unavailable: 503") && lines[2].endsWith(" ZATCA answered 202: reported"), d.history());
+            assertEquals(ChainStore.State.REPORTED, d.state());
+            assertEquals(202, d.zatcaStatus());
+            assertThrows(java.sql.SQLException.class, () -> store.attempt("300000000000003:PG-NONE", ChainStore.State.RETRYING, "x"));
+        }
+    }
 }
