@@ -123,10 +123,11 @@ public final class ChainStore {
         h2 = kind[0];
         pg = kind[1];
         sync = new GroupSync(h2 ? this::checkpointSync : () -> { });
-        // H2 runs in this process only (the single consumer per EGS is the only writer of its chain) and does not cache a
-        // statement with FOR UPDATE: it parsed it again for every document (1.3% of an end-to-end profile's samples;
-        // alone, 4-6 us against 1.2 us without it). The compare-and-set on the head and the primary key (EGS, ICV)
-        // still refuse a second writer there (ChainStoreH2Test races four).
+        // H2 serves one gateway instance (the commands that open it while it runs only read), whose single consumer per
+        // EGS is the only writer of that EGS's chain; and H2 does not cache a statement with FOR UPDATE: it parsed it
+        // again for every document (1.3% of an end-to-end profile's samples; alone, 4-6 us against 1.2 us without it).
+        // The compare-and-set on the head and the primary key (EGS, ICV) still refuse a second writer there
+        // (ChainStoreH2Test races four).
         headForUpdate = "SELECT last_icv, last_hash FROM chain_head WHERE egs = ?" + (h2 ? "" : " FOR UPDATE");
     }
 
