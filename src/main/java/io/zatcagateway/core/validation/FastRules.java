@@ -1,5 +1,6 @@
 package io.zatcagateway.core.validation;
 
+import io.zatcagateway.core.Crypto;
 import io.zatcagateway.core.DocumentType;
 import io.zatcagateway.core.InvoiceFacts;
 import io.zatcagateway.core.TransactionFlags;
@@ -418,17 +419,13 @@ final class FastRules {
                             + VatExemption.codesFor(id), loc + "/cbc:TaxExemptionReasonCode");
                 } else {
                     String expected = VatExemption.reasonText(code);
-                    if (blank(reason) || (expected != null && !nospace(reason).equals(nospace(expected)))) {
+                    if (blank(reason) || (expected != null && !Crypto.withoutWhitespace(reason).equals(Crypto.withoutWhitespace(expected)))) {
                         warning("BR-KSA-83", "exemption reason text (BT-120) for " + code + " must be '" + (expected == null ? "a free text" : expected)
                                 + "', found '" + reason + "'", loc + "/cbc:TaxExemptionReason");
                     }
                 }
             }
         }
-    }
-
-    private static String nospace(String s) {
-        return s.replaceAll("\\s", "");
     }
 
     /** Checks category ID and rate; returns the ID. */

@@ -156,4 +156,34 @@ class PreflightRulesTest {
         assertFalse(hits.get(0).message().isBlank());
         assertFalse(hits.get(0).location().isBlank());
     }
+
+    /**
+     * BR-KSA-83: an exemption reason text must be the one ZATCA gives for its code; whitespace does not count (a text
+     * broken over lines by an ERP passes), other words do.
+     */
+    @org.junit.jupiter.api.Test
+    void exemptionReasonTextIsComparedWithoutWhitespace() throws Exception {
+        String code = "VATEX-SA-29";
+        String text = io.zatcagateway.core.VatExemption.reasonText(code);
+        String xml = new io.zatcagateway.core.ubl.UblInvoiceBuilder().seller(SAMPLES.seller()).buyer(SAMPLES.buyer())
+                .issued(java.time.LocalDate.now(PreflightOptions.RIYADH).toString(), "09:00:00")
+                .line(io.zatcagateway.core.ubl.UblInvoiceBuilder.Line.standard("Consulting", "1", "100.00"))
+                .line(io.zatcagateway.core.ubl.UblInvoiceBuilder.Line.exempted("Bank fee", "1", "10.00", "E", code))
+                .build();
+        String tag = "<cbc:TaxExemptionReason>" + text + "</cbc:TaxExemptionReason>";
+        assertTrue(xml.contains(tag), "the builder writes ZATCA's text: " + xml);
+        String wrapped = xml.replace(tag, "<cbc:TaxExemptionReason>\n   " + text.replace(" ", "\n\t ") + "\r\n</cbc:TaxExemptionReason>");
+        String other = xml.replace(tag, "<cbc:TaxExemptionReason>Exempt because we say so</cbc:TaxExemptionReason>");
+        assertFalse(fast(xml).has("BR-KSA-83"), () -> fast(xml).toString());
+        assertFalse(fast(wrapped).has("BR-KSA-83"), () -> fast(wrapped).toString());
+        assertTrue(fast(other).warnings().stream().anyMatch(f -> f.code().equals("BR-KSA-83") && f.message().contains(text)), () -> fast(other).toString());
+    }
+
+    private static ValidationReport fast(String xml) {
+        try {
+            return Preflight.check(SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8)), PreflightOptions.unsigned());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
