@@ -84,7 +84,8 @@ class ChainStoreH2Test {
             String key = "300000000000003:HIST-1";
             store.sign("hist", key, (icv, pih) -> SIGNER.sign(ubl, icv, pih, Instant.now()));
             store.attempt(key, ChainStore.State.RETRYING, "ZATCA unavailable: 503\nretry");
-            // long enough that H2 keeps the history out of the row (a LOB) before the last line is added
+            // a history of several hundred characters (in a database of the earlier schema, a CLOB, that goes to H2's
+            // LOB store: aDatabaseOfTheEarlierSchemaIsTakenOver)
             for (int i = 0; i < 5; i++) {
                 store.attempt(key, ChainStore.State.RETRYING, "attempt " + i + " " + "x".repeat(80));
             }
@@ -153,6 +154,116 @@ class ChainStoreH2Test {
             }
             assertEquals(Map.entry((long) writers * each, previous), store.head("race"));
             System.out.println("racing writers: " + conflicts.get() + " conflicts, taken again");
+        }
+    }
+
+    static String explain(HikariDataSource ds, String query) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("EXPLAIN " + query)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    static Map<String, String> columnTypes(HikariDataSource ds) throws SQLException {
+        Map<String, String> types = new java.util.HashMap<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT COLUMN_NAME, DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'CHAIN_DOCUMENT'")) {
+            while (r.next()) {
+                types.put(r.getString(1).toLowerCase(), r.getString(2));
+            }
+        }
+        return types;
+    }
+
+    static java.util.Set<String> indexes(HikariDataSource ds) throws SQLException {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE TABLE_NAME = 'CHAIN_DOCUMENT'")) {
+            while (r.next()) {
+                names.add(r.getString(1).toLowerCase());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The status and metrics queries look up the documents in an open state through the index on (state, EGS): with
+     * the earlier index on (EGS, state) they read the whole table, a cost that grew with every document ever signed.
+     * The signed bytes, the answer and the history stay in the row (no H2 LOB), and status() counts what it should.
+     */
+    @Test
+    void statusReadsTheOpenDocumentsThroughTheStateIndex() throws Exception {
+        try (HikariDataSource ds = pool(";WRITE_DELAY=" + ChainStore.H2_WRITE_DELAY_MS + ";DB_CLOSE_DELAY=-1")) {
+            ChainStore store = new ChainStore(ds);
+            for (String query : new String[] {ChainStore.STATUS_COUNTS, ChainStore.STATUS_OLDEST_SIMPLIFIED}) {
+                String plan = explain(ds, query);
+                // an index condition on the state (a lookup), not a walk over the whole index or table
+                assertTrue(plan.contains("CHAIN_DOCUMENT_OPEN: STATE IN("), plan);
+            }
+            assertEquals(java.util.Set.of("chain_document_key_index_b", "chain_document_open", "primary_key_b"),
+                    indexes(ds).stream().map(n -> n.replaceAll("_[0-9a-f]$", "_b")).collect(java.util.stream.Collectors.toSet()), indexes(ds).toString());
+            Map<String, String> types = columnTypes(ds);
+            assertEquals("BINARY VARYING", types.get("signed_xml"));
+            assertEquals("CHARACTER VARYING", types.get("response"));
+            assertEquals("CHARACTER VARYING", types.get("history"));
+            String[] keys = new String[4];
+            for (int i = 0; i < 4; i++) {
+                String number = "STATUS-" + i;
+                byte[] ubl = SAMPLES.document(DocumentType.INVOICE, true, number, null).getBytes(StandardCharsets.UTF_8);
+                keys[i] = "300000000000003:" + number;
+                ChainStore.Stored d = store.sign("status", keys[i], (icv, pih) -> SIGNER.sign(ubl, icv, pih, Instant.now()));
+                assertEquals(d.signedXml().length, store.find(keys[i]).orElseThrow().signedXml().length);
+            }
+            store.finish(keys[0], ChainStore.State.REPORTED, 200, "{}", "ZATCA answered 200: reported");
+            store.attempt(keys[1], ChainStore.State.RETRYING, "ZATCA unavailable: 503");
+            store.finish(keys[2], ChainStore.State.DEAD, null, null, "dead-lettered: 413");
+            ChainStore.EgsStatus st = store.status().get("status");
+            assertEquals(4, st.lastIcv());
+            assertEquals(1, st.signedUnanswered(), st.toString());
+            assertEquals(1, st.retrying(), st.toString());
+            assertEquals(1, st.deadLettered(), st.toString());
+            assertEquals(0, st.rejected(), st.toString());
+            assertEquals(store.find(keys[1]).orElseThrow().signedAt(), st.oldestUnreportedSimplified());
+        }
+    }
+
+    /**
+     * A database made by an earlier version (signed bytes as BLOB, answer and history as CLOB, index on EGS and state)
+     * is taken over as it is: the old index gives way to the new one, the columns keep their types, and signing,
+     * a history long enough for H2's LOB store, reading back and status all work on it.
+     */
+    @Test
+    void aDatabaseOfTheEarlierSchemaIsTakenOver() throws Exception {
+        try (HikariDataSource ds = pool(";WRITE_DELAY=" + ChainStore.H2_WRITE_DELAY_MS + ";DB_CLOSE_DELAY=-1")) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE chain_head (egs VARCHAR(64) PRIMARY KEY, last_icv BIGINT NOT NULL, "
+                        + "last_hash VARCHAR(100) NOT NULL, updated_at TIMESTAMP NOT NULL)");
+                s.execute("CREATE TABLE chain_document (egs VARCHAR(64) NOT NULL, icv BIGINT NOT NULL, "
+                        + "doc_key VARCHAR(300) NOT NULL, number VARCHAR(200), uuid VARCHAR(64), kind VARCHAR(40), standard BOOLEAN NOT NULL, "
+                        + "issue_time VARCHAR(32), supply_date VARCHAR(16), invoice_hash VARCHAR(100) NOT NULL, pih VARCHAR(100) NOT NULL, "
+                        + "signed_xml BLOB NOT NULL, state VARCHAR(16) NOT NULL, zatca_status INTEGER, response CLOB, "
+                        + "history CLOB, signed_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, "
+                        + "PRIMARY KEY (egs, icv), CONSTRAINT chain_document_key UNIQUE (doc_key))");
+                s.execute("CREATE INDEX chain_document_state ON chain_document (egs, state)");
+            }
+            ChainStore store = new ChainStore(ds);
+            assertTrue(indexes(ds).contains("chain_document_open") && !indexes(ds).contains("chain_document_state"), indexes(ds).toString());
+            assertEquals("BINARY LARGE OBJECT", columnTypes(ds).get("signed_xml"));
+            assertEquals("CHARACTER LARGE OBJECT", columnTypes(ds).get("history"));
+            assertTrue(explain(ds, ChainStore.STATUS_COUNTS).contains("CHAIN_DOCUMENT_OPEN: STATE IN("));
+            byte[] ubl = SAMPLES.document(DocumentType.INVOICE, true, "OLD-1", null).getBytes(StandardCharsets.UTF_8);
+            String key = "300000000000003:OLD-1";
+            ChainStore.Stored signed = store.sign("old", key, (icv, pih) -> SIGNER.sign(ubl, icv, pih, Instant.now()));
+            for (int i = 0; i < 5; i++) {
+                store.attempt(key, ChainStore.State.RETRYING, "attempt " + i + " " + "x".repeat(80));
+            }
+            store.finish(key, ChainStore.State.CLEARED, 200, "{\"clearanceStatus\":\"CLEARED\"}", "ZATCA answered 200: cleared");
+            ChainStore.Stored d = store.find(key).orElseThrow();
+            assertTrue(java.util.Arrays.equals(signed.signedXml(), d.signedXml()), "the stored bytes come back as signed");
+            assertEquals(7, d.history().split("\n").length, d.history());
+            assertEquals(ChainStore.State.CLEARED, d.state());
+            assertEquals(1, store.status().get("old").lastIcv());
+            assertEquals(0, store.status().get("old").retrying());
         }
     }
 }

@@ -155,6 +155,17 @@ class ChainStorePostgresTest {
             assertEquals(ChainStore.State.REPORTED, d.state());
             assertEquals(202, d.zatcaStatus());
             assertThrows(java.sql.SQLException.class, () -> store.attempt("300000000000003:PG-NONE", ChainStore.State.RETRYING, "x"));
+            // the status queries' index is on (state, egs); the earlier one on (egs, state) is gone
+            Set<String> indexes = new HashSet<>();
+            try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet r = st.executeQuery("SELECT indexdef FROM pg_indexes WHERE tablename = 'chain_document'")) {
+                while (r.next()) {
+                    indexes.add(r.getString(1).replaceAll(".* INDEX (\\S+) ON .*\\((.*)\\)", "$1 ($2)"));
+                }
+            }
+            assertTrue(indexes.contains("chain_document_open (state, egs)") && indexes.stream().noneMatch(i -> i.startsWith("chain_document_state")),
+                    indexes.toString());
+            assertEquals(1, store.status().get("pg-hist").lastIcv());
         }
     }
 }
