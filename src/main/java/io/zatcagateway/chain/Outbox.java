@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A folder of finished documents for finance: {@code <root>/<egs>/<issue date>/<document number>.<suffix>}. Every
@@ -17,6 +18,8 @@ import java.util.Map;
  * reader never sees half a file. Writing the same document again replaces its files (a resubmission after a crash).
  */
 public final class Outbox {
+    /** An issue date (ISO, perhaps with a time after it) names the outbox folder. */
+    private static final Pattern DATED = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private final Path root;
     private final boolean force;
 
@@ -32,7 +35,7 @@ public final class Outbox {
 
     /** Writes the files of one document (suffix → bytes, e.g. {@code "xml"}) and returns their paths. */
     public Map<String, Path> write(String egs, String issueDate, String number, Map<String, byte[]> files) throws IOException {
-        String date = issueDate != null && issueDate.matches("\\d{4}-\\d{2}-\\d{2}.*") ? issueDate.substring(0, 10) : "undated";
+        String date = issueDate != null && DATED.matcher(issueDate).lookingAt() ? issueDate.substring(0, 10) : "undated";
         Path dir = root.resolve(ErrorFolder.safe(egs)).resolve(date);
         Files.createDirectories(dir);
         String base = ErrorFolder.safe(number == null ? "document" : number);

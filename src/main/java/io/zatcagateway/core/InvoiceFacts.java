@@ -6,6 +6,7 @@ import io.zatcagateway.core.xml.SecureXml;
 import io.zatcagateway.core.xml.XmlRejectedException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.xml.sax.Attributes;
@@ -60,6 +61,8 @@ public record InvoiceFacts(
     }
 
     /** cac:AdditionalDocumentReference (a child of the root) with cbc:ID QR: its attachment's binary object. */
+    private static final Pattern ICV = Pattern.compile("[0-9]{1,18}");
+
     private static final class QrFinder extends DefaultHandler {
         static final class Found extends SAXException {
             Found() {
@@ -138,7 +141,7 @@ public record InvoiceFacts(
             }
         }
         Long icv = null;
-        if (icvText != null && icvText.matches("[0-9]{1,18}")) {
+        if (icvText != null && ICV.matcher(icvText).matches()) {
             icv = Long.parseLong(icvText);
         }
         Element taxTotal = Dom.child(r, Ns.CAC, "TaxTotal");

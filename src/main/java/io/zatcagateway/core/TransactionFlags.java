@@ -1,13 +1,17 @@
 package io.zatcagateway.core;
 
+import java.util.regex.Pattern;
+
 /**
  * The 7-character {@code InvoiceTypeCode/@name} ("NNPNESB"): positions 1-2 {@code 01} standard / {@code 02}
  * simplified, then third party, nominal, export, summary and self-billed flags.
  */
 public record TransactionFlags(String raw) {
+    private static final Pattern WELL_FORMED = Pattern.compile("0[12][01]{5}");
+
 
     public static boolean isWellFormed(String raw) {
-        return raw != null && raw.matches("0[12][01]{5}");
+        return raw != null && WELL_FORMED.matcher(raw).matches();
     }
 
     public boolean standard() {

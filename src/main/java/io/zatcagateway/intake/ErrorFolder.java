@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The error folder: for each refused input (or one refused document of a multi-document input) the original bytes and
@@ -23,6 +24,8 @@ import java.util.Map;
  * moved in).
  */
 public final class ErrorFolder {
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final Pattern LEADING_DOTS = Pattern.compile("^[.]+");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -78,8 +81,7 @@ public final class ErrorFolder {
 
     /** Letters, digits, '.', '-' and '_' only; '/' becomes '_'; no leading dot; at most 120 characters. */
     public static String safe(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        s = s.replaceAll("^[.]+", "_");
+        String s = LEADING_DOTS.matcher(UNSAFE.matcher(name).replaceAll("_")).replaceFirst("_");
         if (s.isEmpty()) {
             s = "input";
         }

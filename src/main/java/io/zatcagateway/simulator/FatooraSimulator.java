@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,8 @@ import org.w3c.dom.NodeList;
 public final class FatooraSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FatooraSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern VAT = Pattern.compile("3[0-9]{13}3");
+    private static final Pattern INVOICE_TYPES = Pattern.compile("1000|0100|1100");
     static {
         // without TCP_NODELAY, Nagle's algorithm and delayed ACKs stall each exchange ~40 ms on loopback;
         // the JDK server reads this once, when its classes load
@@ -473,10 +476,10 @@ public final class FatooraSimulator implements AutoCloseable {
                 problems.add(req[0] + " is missing");
             }
         }
-        if (f.vat == null || !f.vat.matches("3[0-9]{13}3")) {
+        if (f.vat == null || !VAT.matcher(f.vat).matches()) {
             problems.add("SAN UID must be the 15-digit VAT number starting and ending with 3");
         }
-        if (f.invoiceType != null && !f.invoiceType.matches("1000|0100|1100")) {
+        if (f.invoiceType != null && !INVOICE_TYPES.matcher(f.invoiceType).matches()) {
             problems.add("SAN title must be 1000, 0100 or 1100");
         }
         String expectedTemplate = config.environment().templateName();
@@ -717,7 +720,7 @@ public final class FatooraSimulator implements AutoCloseable {
             case "/otp": {
                 requireMethod(method, "POST");
                 String vat = q.get("vat");
-                if (vat == null || !vat.matches("3[0-9]{13}3")) {
+                if (vat == null || !VAT.matcher(vat).matches()) {
                     throw error(400, "Invalid-Request", "query parameter vat must be a 15-digit VAT number starting and ending with 3");
                 }
                 OtpRegistry.Otp otp = otps.issue(vat, q.getOrDefault("environment", config.environment().id()));

@@ -128,7 +128,10 @@ public final class SecureXml {
         if (enc < 0) {
             return;
         }
-        String rest = decl.substring(enc + "encoding".length()).replaceFirst("^\\s*=\\s*", "");
+        String rest = decl.substring(enc + "encoding".length());
+        if (rest.stripLeading().startsWith("=")) {
+            rest = rest.stripLeading().substring(1).stripLeading();
+        }
         if (rest.isEmpty()) {
             return;
         }

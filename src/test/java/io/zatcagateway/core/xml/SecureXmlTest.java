@@ -19,6 +19,20 @@ class SecureXmlTest {
         return assertThrows(XmlRejectedException.class, () -> SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** The declared encoding is read however the declaration spaces it; only UTF-8 passes, and a refusal names it. */
+    @Test
+    void aDeclaredEncodingOtherThanUtf8IsRefusedAndNamed() throws Exception {
+        for (String decl : new String[] {"encoding=\"windows-1256\"", "encoding = 'windows-1256'", "encoding\t=\n\"windows-1256\""}) {
+            XmlRejectedException e = reject("<?xml version=\"1.0\" " + decl + "?><r>x</r>");
+            assertEquals("XML-ENCODING", e.code(), decl);
+            assertTrue(e.getMessage().contains("'windows-1256'"), e.getMessage());
+        }
+        for (String decl : new String[] {"encoding=\"UTF-8\"", "encoding = 'utf-8'", "encoding =\"UTF8\""}) {
+            assertEquals("r", SecureXml.parse(("<?xml version=\"1.0\" " + decl + "?><r>x</r>").getBytes(StandardCharsets.UTF_8))
+                    .getDocumentElement().getNodeName(), decl);
+        }
+    }
+
     @Test
     void externalEntityIsRefusedAndTheFileIsNeverRead() throws Exception {
         Path secret = tmp.resolve("secret.txt");
