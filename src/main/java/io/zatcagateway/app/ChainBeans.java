@@ -261,20 +261,24 @@ public final class ChainBeans {
         } else {
             byte[] xml = r.clearedXml() != null ? r.clearedXml() : d.signedXml();
             files.put("xml", xml);
-            String qr = qrOf(xml, egs, key);
-            if (qr != null) {
-                files.put("qr.png", QrImage.png(qr, 300));
+            QrLookup qr = qrOf(xml);
+            if (qr.payload() != null) {
+                files.put("qr.png", QrImage.png(qr.payload(), 300));
+            } else {
+                LOG.warn("EGS {}: {} goes to the outbox without a QR picture: {}", egs, key, qr.missing());
             }
             files.put("response.json", response);
             outbox.write(egs, d.issueTime(), d.number(), files);
             state = r.outcome() == Submission.Outcome.CLEARED ? State.CLEARED : State.REPORTED;
             status = state == State.CLEARED ? "cleared" : "reported";
         }
-        store().finish(key, state, r.status(), r.responseForStore(), "ZATCA answered " + r.status() + ": " + status
+        // kept once: the store's text and the event's tree (they were built twice and the text parsed back)
+        JsonNode kept = r.responseToKeep();
+        store().finish(key, state, r.status(), kept.toString(), "ZATCA answered " + r.status() + ": " + status
                 + (r.warnings().isEmpty() ? "" : " with warnings " + r.warnings()));
         Map<String, Object> e = documentEvent(d, state == State.REJECTED ? "failed" : status, status);
         e.put("zatcaStatus", r.status());
-        e.put("zatcaResponse", JSON.readTree(r.responseForStore()));
+        e.put("zatcaResponse", kept);
         if (state == State.REJECTED) {
             e.put("errors", r.errors());
             e.put("action", "ZATCA rejected the document; issue a corrected document under a new number (this one keeps ICV "
@@ -286,20 +290,21 @@ public final class ChainBeans {
         return e;
     }
 
-    /** The document's QR payload for the outbox picture; null (and a warning naming the document) when it has none. */
-    private static String qrOf(byte[] xml, String egs, String key) {
-        String why;
+    /** A document's QR payload for the outbox picture, or (payload null) why it has none. */
+    record QrLookup(String payload, String missing) {
+    }
+
+    /** The QR payload of a cleared or signed document, streamed (no tree); never throws. */
+    static QrLookup qrOf(byte[] xml) {
         try {
             String qr = io.zatcagateway.core.InvoiceFacts.qr(xml);
             if (qr != null && !qr.isEmpty()) {
-                return qr;
+                return new QrLookup(qr, null);
             }
-            why = "it has no QR (cac:AdditionalDocumentReference QR)";
+            return new QrLookup(null, "it has no QR (cac:AdditionalDocumentReference QR)");
         } catch (Exception e) {
-            why = "its QR cannot be read: " + e.getMessage();
+            return new QrLookup(null, "its QR cannot be read: " + e.getMessage());
         }
-        LOG.warn("EGS {}: {} goes to the outbox without a QR picture: {}", egs, key, why);
-        return null;
     }
 
     // ------------------------------------------------------------------ dead letters

@@ -26,14 +26,14 @@ public final class Submission {
 
     /** A final or re-routing answer. {@code clearedXml} is ZATCA's stamped copy (clearance), else null. */
     public record Result(Outcome outcome, int status, JsonNode body, byte[] clearedXml, List<String> warnings, List<String> errors) {
-        /** The response to keep: the JSON without the (large) cleared document, which goes to the outbox. */
-        public String responseForStore() {
+        /** The response to keep (store and events): the JSON without the (large) cleared document, which goes to the outbox. */
+        public JsonNode responseToKeep() {
             if (body instanceof ObjectNode o && o.has("clearedInvoice")) {
                 ObjectNode copy = o.deepCopy();
                 copy.put("clearedInvoice", clearedXml == null ? null : "(in the outbox)");
-                return copy.toString();
+                return copy;
             }
-            return body.toString();
+            return body;
         }
     }
 
