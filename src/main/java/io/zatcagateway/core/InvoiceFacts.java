@@ -60,9 +60,9 @@ public record InvoiceFacts(
         return null;
     }
 
-    /** cac:AdditionalDocumentReference (a child of the root) with cbc:ID QR: its attachment's binary object. */
     private static final Pattern ICV = Pattern.compile("[0-9]{1,18}");
 
+    /** cac:AdditionalDocumentReference (a child of the root) with cbc:ID QR: its attachment's binary object. */
     private static final class QrFinder extends DefaultHandler {
         static final class Found extends SAXException {
             Found() {

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 public record TransactionFlags(String raw) {
     private static final Pattern WELL_FORMED = Pattern.compile("0[12][01]{5}");
 
-
     public static boolean isWellFormed(String raw) {
         return raw != null && WELL_FORMED.matcher(raw).matches();
     }
