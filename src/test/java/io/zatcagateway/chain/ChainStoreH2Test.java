@@ -200,8 +200,9 @@ class ChainStoreH2Test {
                 // an index condition on the state (a lookup), not a walk over the whole index or table
                 assertTrue(plan.contains("CHAIN_DOCUMENT_OPEN: STATE IN("), plan);
             }
-            assertEquals(java.util.Set.of("chain_document_key_index_b", "chain_document_open", "primary_key_b"),
-                    indexes(ds).stream().map(n -> n.replaceAll("_[0-9a-f]$", "_b")).collect(java.util.stream.Collectors.toSet()), indexes(ds).toString());
+            // besides those of the primary and unique keys (named by H2), only the state index
+            assertEquals(java.util.List.of("chain_document_open"), indexes(ds).stream()
+                    .filter(n -> !n.startsWith("primary_key_") && !n.startsWith("chain_document_key_index_")).toList(), indexes(ds).toString());
             Map<String, String> types = columnTypes(ds);
             assertEquals("BINARY VARYING", types.get("signed_xml"));
             assertEquals("CHARACTER VARYING", types.get("response"));

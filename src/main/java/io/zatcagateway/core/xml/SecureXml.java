@@ -128,9 +128,9 @@ public final class SecureXml {
         if (enc < 0) {
             return;
         }
-        String rest = decl.substring(enc + "encoding".length());
-        if (rest.stripLeading().startsWith("=")) {
-            rest = rest.stripLeading().substring(1).stripLeading();
+        String rest = decl.substring(enc + "encoding".length()).stripLeading();
+        if (rest.startsWith("=")) {
+            rest = rest.substring(1).stripLeading();
         }
         if (rest.isEmpty()) {
             return;
