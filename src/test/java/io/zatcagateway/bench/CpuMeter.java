@@ -30,6 +30,7 @@ final class CpuMeter {
     private final long cpu0 = OS.getProcessCpuTime();
     private final long compiler0 = compilerCpuNanos();
     private final long jit0 = jitElapsedMillis();
+    private final long wall0 = System.nanoTime();
 
     /**
      * "CPU 14.0 ms/document: 10.3 outside the JIT compiler, 3.7 in it (...)" for the documents done since this meter
@@ -38,13 +39,15 @@ final class CpuMeter {
     String perDocument(int documents) {
         double docs = Math.max(1, documents);
         double cpuMs = (OS.getProcessCpuTime() - cpu0) / 1e6;
+        // how many of the machine's cores the JVM kept busy on average: below the core count, it waited for something
+        String busy = String.format("; %.2f of %d cores busy", cpuMs / ((System.nanoTime() - wall0) / 1e6), Runtime.getRuntime().availableProcessors());
         long compiler = compilerCpuNanos();
         if (compiler >= 0 && compiler0 >= 0) {
             double jitMs = (compiler - compiler0) / 1e6;
             return String.format("CPU %.1f ms/document: %.1f outside the JIT compiler, %.1f in it (compiler threads %.1f s CPU, %.1f s elapsed)",
-                    cpuMs / docs, (cpuMs - jitMs) / docs, jitMs / docs, jitMs / 1e3, (jitElapsedMillis() - jit0) / 1e3);
+                    cpuMs / docs, (cpuMs - jitMs) / docs, jitMs / docs, jitMs / 1e3, (jitElapsedMillis() - jit0) / 1e3) + busy;
         }
-        return String.format("CPU %.1f ms/document, JIT compiling %.1f s elapsed", cpuMs / docs, (jitElapsedMillis() - jit0) / 1e3);
+        return String.format("CPU %.1f ms/document, JIT compiling %.1f s elapsed", cpuMs / docs, (jitElapsedMillis() - jit0) / 1e3) + busy;
     }
 
     private static long jitElapsedMillis() {
