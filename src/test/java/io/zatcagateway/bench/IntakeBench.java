@@ -3,14 +3,19 @@ package io.zatcagateway.bench;
 import io.zatcagateway.app.TestGateway;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.Attribute;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Intake throughput, file drop to EGS queue, through the real routes: SAP IDoc exports of 10 items (13 KB of UBL each)
@@ -18,7 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * checked for repeats (H2) and put on the persistent EGS queues of the embedded broker. Prints documents per second
  * for a warm-up round and the measured rounds.
  *
- * <pre>mvn -B test-compile exec:exec@intake-bench [-Dintake.docs=8000] [-Dintake.rounds=3]</pre>
+ * <p>{@code -Dbench.setting=-Dintake.alternate=4,16} compares intake thread counts in one JVM: before each measured
+ * round the folder route's thread pool is resized (through Camel's thread-pool MBean) to the next count of the list, so
+ * the compared rounds share the JIT's state and the machine's moment, which runs of separate JVMs on these machines do not.
+ *
+ * <pre>mvn -B test-compile exec:exec@intake-bench [-Dintake.docs=8000] [-Dintake.rounds=3] [-Dbench.setting=-Dintake.alternate=4,16]</pre>
  */
 public final class IntakeBench {
     private IntakeBench() {
@@ -56,6 +65,12 @@ public final class IntakeBench {
                 if (round == 0) {
                     size = ublSize(doc(template));
                 }
+                String threads = "";
+                if (ALTERNATE.length > 0 && round > 0) {
+                    int t = ALTERNATE[(round - 1) % ALTERNATE.length];
+                    poolSize(t);
+                    threads = " [" + t + " intake threads]";
+                }
                 int before = queued.get();
                 CpuMeter cpu = new CpuMeter();
                 long t0 = System.nanoTime();
@@ -69,8 +84,8 @@ public final class IntakeBench {
                     }
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s; %s%n",
-                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds, cpu.perDocument(n));
+                System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s; %s%s%n",
+                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds, cpu.perDocument(n), threads);
             }
             for (MessageConsumer c : consumers) {
                 c.close();
@@ -79,6 +94,28 @@ public final class IntakeBench {
             System.out.println("errors: " + gw.files("error").size() + " files in the error folder");
         }
         removeUnlessKept(dir);
+    }
+
+    /** Intake thread counts to take turns with, round by round ({@code -Dintake.alternate=4,16}); empty: the configured one. */
+    private static final int[] ALTERNATE = Arrays.stream(System.getProperty("intake.alternate", "").split(","))
+            .filter(x -> !x.isBlank()).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+
+    /** Resizes the folder route's {@code threads} pool; the core size never exceeds the maximum on the way. */
+    static void poolSize(int threads) throws Exception {
+        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        int found = 0;
+        for (ObjectName pool : mbs.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null)) {
+            if ("intake-folder".equals(mbs.getAttribute(pool, "RouteId"))) {
+                boolean growing = threads > (Integer) mbs.getAttribute(pool, "MaximumPoolSize");
+                for (String attribute : growing ? List.of("MaximumPoolSize", "CorePoolSize") : List.of("CorePoolSize", "MaximumPoolSize")) {
+                    mbs.setAttribute(pool, new Attribute(attribute, threads));
+                }
+                found++;
+            }
+        }
+        if (found != 1) {
+            throw new IllegalStateException(found + " thread pools of route intake-folder in Camel's MBeans, expected 1");
+        }
     }
 
     /**
