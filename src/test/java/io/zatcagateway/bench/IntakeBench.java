@@ -27,6 +27,11 @@ import javax.management.ObjectName;
  * round the folder route's thread pool is resized (through Camel's thread-pool MBean) to the next count of the list, so
  * the compared rounds share the JIT's state and the machine's moment, which runs of separate JVMs on these machines do not.
  *
+ * <p>{@code -Dbench.setting=-Dintake.ladder=true} prices the folder itself: every second measured round hands the same
+ * files' bytes straight to {@code direct:intake} from {@code gateway.intake.threads} threads (no polling, read lock,
+ * hand-over to the pool, archive move or lock release), so the difference between the two kinds of round is what the
+ * file consumer costs.
+ *
  * <pre>mvn -B test-compile exec:exec@intake-bench [-Dintake.docs=8000] [-Dintake.rounds=3] [-Dbench.setting=-Dintake.alternate=4,16]</pre>
  */
 public final class IntakeBench {
@@ -71,11 +76,24 @@ public final class IntakeBench {
                     poolSize(t);
                     threads = " [" + t + " intake threads]";
                 }
+                boolean direct = LADDER && round > 0 && round % 2 == 0;
+                List<byte[]> bodies = new ArrayList<>();
+                if (direct) {
+                    for (Path f : files) {
+                        bodies.add(Files.readAllBytes(f));
+                        Files.delete(f);
+                    }
+                    threads += " [direct:intake, no file consumer]";
+                }
                 int before = queued.get();
                 CpuMeter cpu = new CpuMeter();
                 long t0 = System.nanoTime();
-                for (Path f : files) {
-                    Files.move(f, inbox.resolve(f.getFileName()));
+                if (direct) {
+                    sendDirect(gw, files, bodies, Integer.parseInt(gw.context().resolvePropertyPlaceholders("{{gateway.intake.threads}}")));
+                } else {
+                    for (Path f : files) {
+                        Files.move(f, inbox.resolve(f.getFileName()));
+                    }
                 }
                 while (queued.get() - before < n) {
                     Thread.sleep(5);
@@ -94,6 +112,31 @@ public final class IntakeBench {
             System.out.println("errors: " + gw.files("error").size() + " files in the error folder");
         }
         removeUnlessKept(dir);
+    }
+
+    /** Every second measured round straight to {@code direct:intake} ({@code -Dintake.ladder=true}). */
+    private static final boolean LADDER = Boolean.getBoolean("intake.ladder");
+
+    /**
+     * The files' bytes to {@code direct:intake} as the folder route would hand them on (channel file, source
+     * {@code sap/<name>}), from {@code threads} threads; returns when every send has returned.
+     */
+    private static void sendDirect(TestGateway gw, List<Path> files, List<byte[]> bodies, int threads) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        org.apache.camel.ProducerTemplate template = gw.context().createProducerTemplate();
+        AtomicInteger next = new AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            pool.execute(() -> {
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    template.sendBodyAndHeaders("direct:intake", bodies.get(i), Map.of("ZgwChannel", "file", "ZgwSource", "sap/" + files.get(i).getFileName()));
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES)) {
+            throw new IllegalStateException("direct:intake sends still running after 10 minutes");
+        }
+        template.close();
     }
 
     /** Intake thread counts to take turns with, round by round ({@code -Dintake.alternate=4,16}); empty: the configured one. */
