@@ -1,0 +1,73 @@
+package io.zatcagateway.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The inbox's read locks (rows of the shared database) are released a second after their file left the inbox, on a
+ * scheduler that takes every release however many wait: Camel's own scheduler for the endpoint refused the 1,001st
+ * waiting release, which an inbox taking more than 1,000 files a second reaches, and each refused lock stayed in the
+ * database until another instance took it over.
+ */
+class IntakeLockReleaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyReadLockIsReleasedOnASchedulerWithoutAWaitingLimit() throws Exception {
+        String ubl = Files.readString(Path.of("examples/ubl/UBL-standard-invoice.xml"));
+        try (TestGateway gw = new TestGateway(dir, Map.of())) {
+            SizedScheduledExecutorService release = gw.context().getRegistry().lookupByNameAndType("intakeLockRelease", SizedScheduledExecutorService.class);
+            // more releases waiting at once than Camel's default profile allows (1,000): none is refused
+            List<ScheduledFuture<?>> waiting = new ArrayList<>();
+            try {
+                for (int i = 0; i < 1_500; i++) {
+                    waiting.add(release.schedule(() -> { }, 1, TimeUnit.HOURS));
+                }
+            } finally {
+                waiting.forEach(f -> f.cancel(false));
+            }
+            assertEquals(1_500, waiting.size());
+            long ran = release.getCompletedTaskCount();
+
+            Path in = Files.createDirectories(dir.resolve("inbox/ubl"));
+            for (int i = 1; i <= 3; i++) {
+                Files.writeString(in.resolve("LOCK-" + i + ".xml"), ubl.replace("UBL-2026-0001", "LOCK-" + i), StandardCharsets.UTF_8);
+            }
+            assertEquals(3, gw.drain("zatca.egs.demo", 30_000).size(), "documents queued");
+            TestGateway.await("the three files archived and their read locks released", 15_000, () -> {
+                try {
+                    // released by the route on this scheduler, not on one Camel made for the endpoint
+                    return gw.files("archive").size() == 3 && locks(gw) == 0 && release.getCompletedTaskCount() - ran == 3;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static int locks(TestGateway gw) throws Exception {
+        DataSource ds = gw.context().getRegistry().lookupByNameAndType("gatewayDs", DataSource.class);
+        try (Connection c = ds.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'intake-files'");
+             ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+}
