@@ -36,9 +36,9 @@ public final class GatewayConfiguration implements CamelConfiguration {
             context.addService(new EmbeddedBroker(p.getProperty("gateway.broker.data-dir", "data/artemis").trim(),
                     p.getProperty("gateway.broker.tcp-acceptor", ""), egsQueuePrefix), true, true);
         }
-        // the folder's read locks are released a second after their file left the inbox, on this scheduler. The one Camel
-        // makes for the endpoint by itself refuses more than 1,000 waiting releases (its default thread pool profile), so
-        // above 1,000 files a second releases were refused and their locks stayed until gateway.intake.lock-take-over
+        // the folder's read locks are released gateway.intake.lock-release-delay after their file left the inbox, on this
+        // scheduler. The one Camel makes for the endpoint by itself refuses more than 1,000 waiting releases (its default
+        // thread pool profile): near 1,000 files a second releases were refused, their locks kept until the take-over
         context.getRegistry().bind("intakeLockRelease", context.getExecutorServiceManager().newScheduledThreadPool(this,
                 "IntakeLockRelease", new org.apache.camel.builder.ThreadPoolProfileBuilder("intakeLockRelease").poolSize(2).maxQueueSize(-1).build()));
         GatewayServices services = new GatewayServices(p);

@@ -61,6 +61,30 @@ class IntakeLockReleaseTest {
         }
     }
 
+    @Test
+    void releasesStillWaitingWhenTheGatewayStopsAreMadeBeforeItStops() throws Exception {
+        String ubl = Files.readString(Path.of("examples/ubl/UBL-standard-invoice.xml"));
+        Map<String, String> settings = Map.of("gateway.intake.lock-release-delay", "4000");
+        try (TestGateway gw = new TestGateway(dir, settings)) {
+            Path in = Files.createDirectories(dir.resolve("inbox/ubl"));
+            for (int i = 1; i <= 3; i++) {
+                Files.writeString(in.resolve("STOP-" + i + ".xml"), ubl.replace("UBL-2026-0001", "STOP-" + i), StandardCharsets.UTF_8);
+            }
+            assertEquals(3, gw.drain("zatca.egs.demo", 30_000).size(), "documents queued");
+            TestGateway.await("the three files archived", 15_000, () -> {
+                try {
+                    return gw.files("archive").size() == 3;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertEquals(3, locks(gw), "read locks still held, their release 4 s away");
+        }
+        try (TestGateway gw = new TestGateway(dir, Map.of())) {
+            assertEquals(0, locks(gw), "read locks left in the database by the stop");
+        }
+    }
+
     private static int locks(TestGateway gw) throws Exception {
         DataSource ds = gw.context().getRegistry().lookupByNameAndType("gatewayDs", DataSource.class);
         try (Connection c = ds.getConnection();
