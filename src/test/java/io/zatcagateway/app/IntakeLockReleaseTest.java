@@ -30,7 +30,6 @@ class IntakeLockReleaseTest {
 
     @Test
     void everyReadLockIsReleasedOnASchedulerWithoutAWaitingLimit() throws Exception {
-        String ubl = Files.readString(Path.of("examples/ubl/UBL-standard-invoice.xml"));
         try (TestGateway gw = new TestGateway(dir, Map.of())) {
             SizedScheduledExecutorService release = gw.context().getRegistry().lookupByNameAndType("intakeLockRelease", SizedScheduledExecutorService.class);
             // more releases waiting at once than Camel's default profile allows (1,000): none is refused
@@ -44,16 +43,11 @@ class IntakeLockReleaseTest {
             }
             assertEquals(1_500, waiting.size());
             long ran = release.getCompletedTaskCount();
-
-            Path in = Files.createDirectories(dir.resolve("inbox/ubl"));
-            for (int i = 1; i <= 3; i++) {
-                Files.writeString(in.resolve("LOCK-" + i + ".xml"), ubl.replace("UBL-2026-0001", "LOCK-" + i), StandardCharsets.UTF_8);
-            }
-            assertEquals(3, gw.drain("zatca.egs.demo", 30_000).size(), "documents queued");
-            TestGateway.await("the three files archived and their read locks released", 15_000, () -> {
+            dropThree(gw, "LOCK");
+            // released by the route on this scheduler, not on one Camel made for the endpoint
+            TestGateway.await("the three files' read locks released", 15_000, () -> {
                 try {
-                    // released by the route on this scheduler, not on one Camel made for the endpoint
-                    return gw.files("archive").size() == 3 && locks(gw) == 0 && release.getCompletedTaskCount() - ran == 3;
+                    return locks(gw) == 0 && release.getCompletedTaskCount() - ran == 3;
                 } catch (Exception e) {
                     return false;
                 }
@@ -63,26 +57,31 @@ class IntakeLockReleaseTest {
 
     @Test
     void releasesStillWaitingWhenTheGatewayStopsAreMadeBeforeItStops() throws Exception {
-        String ubl = Files.readString(Path.of("examples/ubl/UBL-standard-invoice.xml"));
         Map<String, String> settings = Map.of("gateway.intake.lock-release-delay", "4000");
         try (TestGateway gw = new TestGateway(dir, settings)) {
-            Path in = Files.createDirectories(dir.resolve("inbox/ubl"));
-            for (int i = 1; i <= 3; i++) {
-                Files.writeString(in.resolve("STOP-" + i + ".xml"), ubl.replace("UBL-2026-0001", "STOP-" + i), StandardCharsets.UTF_8);
-            }
-            assertEquals(3, gw.drain("zatca.egs.demo", 30_000).size(), "documents queued");
-            TestGateway.await("the three files archived", 15_000, () -> {
-                try {
-                    return gw.files("archive").size() == 3;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            dropThree(gw, "STOP");
             assertEquals(3, locks(gw), "read locks still held, their release 4 s away");
         }
         try (TestGateway gw = new TestGateway(dir, Map.of())) {
             assertEquals(0, locks(gw), "read locks left in the database by the stop");
         }
+    }
+
+    /** Three UBL files into the inbox; returns once their documents are queued and the files archived. */
+    private void dropThree(TestGateway gw, String prefix) throws Exception {
+        String ubl = Files.readString(Path.of("examples/ubl/UBL-standard-invoice.xml"));
+        Path in = Files.createDirectories(dir.resolve("inbox/ubl"));
+        for (int i = 1; i <= 3; i++) {
+            Files.writeString(in.resolve(prefix + "-" + i + ".xml"), ubl.replace("UBL-2026-0001", prefix + "-" + i), StandardCharsets.UTF_8);
+        }
+        assertEquals(3, gw.drain("zatca.egs.demo", 30_000).size(), "documents queued");
+        TestGateway.await("the three files archived", 15_000, () -> {
+            try {
+                return gw.files("archive").size() == 3;
+            } catch (Exception e) {
+                return false;
+            }
+        });
     }
 
     private static int locks(TestGateway gw) throws Exception {

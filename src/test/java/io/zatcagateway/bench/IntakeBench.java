@@ -110,7 +110,7 @@ public final class IntakeBench {
             }
             s.close();
             System.out.println("errors: " + gw.files("error").size() + " files in the error folder");
-            // each file's read lock is released a second after it was archived; one left means a release was lost
+            // each file's read lock is released gateway.intake.lock-release-delay after its archive move; one left was lost
             long until = System.nanoTime() + 10_000_000_000L;
             int locks;
             while ((locks = readLocks(gw)) > 0 && System.nanoTime() < until) {
