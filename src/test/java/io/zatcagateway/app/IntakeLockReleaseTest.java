@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The inbox's read locks (rows of the shared database) are released a second after their file left the inbox, on a
- * scheduler that takes every release however many wait: Camel's own scheduler for the endpoint refused the 1,001st
- * waiting release, which an inbox taking more than 1,000 files a second reaches, and each refused lock stayed in the
- * database until another instance took it over.
+ * The inbox's read locks (rows of the shared database) are released gateway.intake.lock-release-delay (a second) after
+ * their file left the inbox, on a scheduler that takes every release however many wait: Camel's own scheduler for the
+ * endpoint refused the 1,001st waiting release, which an inbox taking about 1,000 files a second reaches, and each
+ * refused lock stayed in the database until another instance took it over.
  */
 class IntakeLockReleaseTest {
     @TempDir
@@ -47,7 +43,7 @@ class IntakeLockReleaseTest {
             // released by the route on this scheduler, not on one Camel made for the endpoint
             TestGateway.await("the three files' read locks released", 15_000, () -> {
                 try {
-                    return locks(gw) == 0 && release.getCompletedTaskCount() - ran == 3;
+                    return gw.readLocks() == 0 && release.getCompletedTaskCount() - ran == 3;
                 } catch (Exception e) {
                     return false;
                 }
@@ -60,10 +56,10 @@ class IntakeLockReleaseTest {
         Map<String, String> settings = Map.of("gateway.intake.lock-release-delay", "4000");
         try (TestGateway gw = new TestGateway(dir, settings)) {
             dropThree(gw, "STOP");
-            assertEquals(3, locks(gw), "read locks still held, their release 4 s away");
+            assertEquals(3, gw.readLocks(), "read locks still held, their release 4 s away");
         }
         try (TestGateway gw = new TestGateway(dir, Map.of())) {
-            assertEquals(0, locks(gw), "read locks left in the database by the stop");
+            assertEquals(0, gw.readLocks(), "read locks left in the database by the stop");
         }
     }
 
@@ -82,15 +78,5 @@ class IntakeLockReleaseTest {
                 return false;
             }
         });
-    }
-
-    private static int locks(TestGateway gw) throws Exception {
-        DataSource ds = gw.context().getRegistry().lookupByNameAndType("gatewayDs", DataSource.class);
-        try (Connection c = ds.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'intake-files'");
-             ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getInt(1);
-        }
     }
 }

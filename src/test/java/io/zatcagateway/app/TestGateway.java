@@ -153,6 +153,17 @@ public final class TestGateway implements AutoCloseable {
         return io.zatcagateway.testsupport.FreePort.loopback();
     }
 
+    /** The inbox's read locks still in the database (rows of the repository intakeFileLocks). */
+    public int readLocks() throws java.sql.SQLException {
+        javax.sql.DataSource ds = context().getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class);
+        try (java.sql.Connection c = ds.getConnection();
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet r = st.executeQuery("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'intake-files'")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (connection != null) {

@@ -113,23 +113,12 @@ public final class IntakeBench {
             // each file's read lock is released gateway.intake.lock-release-delay after its archive move; one left was lost
             long until = System.nanoTime() + 10_000_000_000L;
             int locks;
-            while ((locks = readLocks(gw)) > 0 && System.nanoTime() < until) {
+            while ((locks = gw.readLocks()) > 0 && System.nanoTime() < until) {
                 Thread.sleep(100);
             }
             System.out.println("read locks: " + locks + " left in the database");
         }
         removeUnlessKept(dir);
-    }
-
-    /** The inbox's read locks still in the database (rows of the repository intakeFileLocks). */
-    static int readLocks(TestGateway gw) throws java.sql.SQLException {
-        javax.sql.DataSource ds = gw.context().getRegistry().lookupByNameAndType("gatewayDs", javax.sql.DataSource.class);
-        try (java.sql.Connection c = ds.getConnection();
-             java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet r = st.executeQuery("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = 'intake-files'")) {
-            r.next();
-            return r.getInt(1);
-        }
     }
 
     /** Every second measured round straight to {@code direct:intake} ({@code -Dintake.ladder=true}). */
