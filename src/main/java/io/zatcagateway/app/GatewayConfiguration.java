@@ -36,11 +36,12 @@ public final class GatewayConfiguration implements CamelConfiguration {
             context.addService(new EmbeddedBroker(p.getProperty("gateway.broker.data-dir", "data/artemis").trim(),
                     p.getProperty("gateway.broker.tcp-acceptor", ""), egsQueuePrefix), true, true);
         }
-        // the folder's read locks are released gateway.intake.lock-release-delay after their file left the inbox, on this
-        // scheduler. The one Camel makes for the endpoint by itself refuses more than 1,000 waiting releases (its default
-        // thread pool profile): near 1,000 files a second releases were refused, their locks kept until the take-over
-        context.getRegistry().bind("intakeLockRelease", context.getExecutorServiceManager().newScheduledThreadPool(this,
-                "IntakeLockRelease", new org.apache.camel.builder.ThreadPoolProfileBuilder("intakeLockRelease").poolSize(2).maxQueueSize(-1).build()));
+        // the read locks' repository releases locks on a thread of its own, gateway.intake.lock-release-delay after their
+        // file left the inbox; started and stopped with the context (after the routes), so that a stop releases them all
+        SharedIdempotentRepository fileLocks = context.getRegistry().lookupByNameAndType("intakeFileLocks", SharedIdempotentRepository.class);
+        if (fileLocks != null) {
+            context.addService(fileLocks, true, true);
+        }
         GatewayServices services = new GatewayServices(p);
         context.addService(services, true, true);
         context.getRegistry().bind("gateway", services);

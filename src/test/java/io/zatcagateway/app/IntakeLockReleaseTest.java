@@ -5,45 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.camel.util.concurrent.SizedScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The inbox's read locks (rows of the shared database) are released gateway.intake.lock-release-delay (a second) after
- * their file left the inbox, on a scheduler that takes every release however many wait: Camel's own scheduler for the
- * endpoint refused the 1,001st waiting release, which an inbox taking about 1,000 files a second reaches, and each
- * refused lock stayed in the database until another instance took it over.
+ * The inbox's read locks (rows of the shared database) are released gateway.intake.lock-release-delay after their file
+ * left the inbox, by the lock repository, several at a time (SharedIdempotentRepositoryTest: 1,500 at once); before,
+ * Camel's scheduler for the endpoint refused the 1,001st waiting release, which an inbox taking about 1,000 files a
+ * second reaches, and each refused lock stayed in the database until another instance took it over.
  */
 class IntakeLockReleaseTest {
     @TempDir
     Path dir;
 
     @Test
-    void everyReadLockIsReleasedOnASchedulerWithoutAWaitingLimit() throws Exception {
-        try (TestGateway gw = new TestGateway(dir, Map.of())) {
-            SizedScheduledExecutorService release = gw.context().getRegistry().lookupByNameAndType("intakeLockRelease", SizedScheduledExecutorService.class);
-            // more releases waiting at once than Camel's default profile allows (1,000): none is refused
-            List<ScheduledFuture<?>> waiting = new ArrayList<>();
-            try {
-                for (int i = 0; i < 1_500; i++) {
-                    waiting.add(release.schedule(() -> { }, 1, TimeUnit.HOURS));
-                }
-            } finally {
-                waiting.forEach(f -> f.cancel(false));
-            }
-            assertEquals(1_500, waiting.size());
-            long ran = release.getCompletedTaskCount();
+    void theReadLocksOfArchivedFilesAreHeldForTheDelayThenReleased() throws Exception {
+        Map<String, String> settings = Map.of("gateway.intake.lock-release-delay", "4000");
+        try (TestGateway gw = new TestGateway(dir, settings)) {
             dropThree(gw, "LOCK");
-            // released by the route on this scheduler, not on one Camel made for the endpoint
+            assertEquals(3, gw.readLocks(), "read locks still held, their release 4 s away");
             TestGateway.await("the three files' read locks released", 15_000, () -> {
                 try {
-                    return gw.readLocks() == 0 && release.getCompletedTaskCount() - ran == 3;
+                    return gw.readLocks() == 0;
                 } catch (Exception e) {
                     return false;
                 }

@@ -105,6 +105,54 @@ class SharedIdempotentRepositoryTest {
         assertTrue(third.add(key));
     }
 
+    @Test
+    void locksReleasedLaterStayForTheDelayThenGoTogetherAndAStopReleasesTheRest() throws Exception {
+        SharedIdempotentRepository r = new SharedIdempotentRepository(ds, "intake-files", "PT10M", 3_000);
+        r.start();
+        SharedIdempotentRepository other = repo("PT10M");
+        // more than Camel's scheduler for delayed releases took (1,000 waiting)
+        for (int i = 0; i < 1_500; i++) {
+            assertTrue(r.add("/srv/inbox/sap/f-" + i + ".xml"));
+        }
+        assertTrue(other.add("/srv/inbox/sap/other.xml"));
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_500; i++) {
+            r.releaseLater("/srv/inbox/sap/f-" + i + ".xml");
+        }
+        // a lock this instance does not hold is not released by it
+        r.releaseLater("/srv/inbox/sap/other.xml");
+        assertEquals(1_500, r.releasesWaiting());
+        assertEquals(1_501, rows(), "nothing released before the delay");
+        assertFalse(other.add("/srv/inbox/sap/f-0.xml"), "held until the delay is over");
+        TestGateway.await("the 1,500 locks released", 15_000, () -> {
+            try {
+                return rows() == 1;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(System.nanoTime() - start >= 3_000_000_000L, "released after the delay, not before");
+        assertEquals(0, r.releasesWaiting());
+        assertTrue(other.add("/srv/inbox/sap/f-0.xml"), "released: another instance takes it");
+        assertTrue(r.add("/srv/inbox/sap/f-1.xml"));
+        assertTrue(r.add("/srv/inbox/sap/f-2.xml"));
+        r.releaseLater("/srv/inbox/sap/f-1.xml");
+        r.releaseLater("/srv/inbox/sap/f-2.xml");
+        assertEquals(4, rows());
+        r.stop();
+        assertEquals(2, rows(), "a stop releases the waiting locks at once (other's two stay)");
+        assertEquals(0, r.releasesWaiting());
+    }
+
+    private int rows() throws Exception {
+        try (Connection c = ds.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED");
+             java.sql.ResultSet rs = st.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     private void age(String key, int minutes) throws Exception {
         try (Connection c = ds.getConnection();
              PreparedStatement st = c.prepareStatement("UPDATE CAMEL_MESSAGEPROCESSED SET createdAt = ? WHERE messageId = ?")) {
