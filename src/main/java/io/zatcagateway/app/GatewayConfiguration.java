@@ -46,6 +46,13 @@ public final class GatewayConfiguration implements CamelConfiguration {
         context.addService(services, true, true);
         context.getRegistry().bind("gateway", services);
         context.getRegistry().bind("intake", intake(context.getPropertiesComponent(), p, services));
+        // the inbox folder's read lock and archive move (processStrategy of the intake-folder route)
+        @SuppressWarnings("unchecked")
+        SharedReadLock<java.io.File> inboxReadLock = context.getRegistry().lookupByNameAndType("inboxReadLock", SharedReadLock.class);
+        if (inboxReadLock != null) {
+            context.getRegistry().bind("inboxArchive",
+                    new InboxArchive(inboxReadLock, Path.of(context.resolvePropertyPlaceholders("{{gateway.path.archive}}"))));
+        }
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
         ChainBeans chain = chain(context, p, services);
         Webhooks webhooks = Webhooks.from(p);

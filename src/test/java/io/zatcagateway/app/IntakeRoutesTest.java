@@ -196,6 +196,15 @@ class IntakeRoutesTest {
                 return false;
             }
         });
+        // archived as <archive>/<yyyy-MM-dd>/<format>/<name>-<HHmmssSSS>.xml, whole
+        Path archive = gw.dir.resolve("archive");
+        for (String n : sent) {
+            List<Path> archived = gw.files("archive").stream().filter(p -> p.toString().contains(n.replace(".xml", "-"))).toList();
+            assertEquals(1, archived.size(), n + " archived once: " + archived);
+            String rel = archive.relativize(archived.get(0)).toString().replace('\\', '/');
+            assertTrue(rel.matches("\\d{4}-\\d{2}-\\d{2}/" + java.util.regex.Pattern.quote(n.replace(".xml", "")) + "-\\d{9}\\.xml"), rel);
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(Path.of("examples").resolve(n)), Files.readAllBytes(archived.get(0))), rel);
+        }
         assertTrue(gw.files("inbox").isEmpty(), gw.files("inbox").toString());
         assertTrue(gw.files("error").stream().noneMatch(p -> p.toString().contains("INVOIC02") || p.toString().contains("AR-") || p.toString().contains("UBL-")));
         TestGateway.await("13 pending events", 10_000, () -> events.stream().filter(ev -> ev.path("type").asText().endsWith(".pending")).count() >= 13);
