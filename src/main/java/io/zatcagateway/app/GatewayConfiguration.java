@@ -53,6 +53,10 @@ public final class GatewayConfiguration implements CamelConfiguration {
             context.getRegistry().bind("inboxArchive",
                     new InboxArchive(inboxReadLock, Path.of(context.resolvePropertyPlaceholders("{{gateway.path.archive}}"))));
         }
+        // the intake-folder route's threads: beyond the backlog the poller waits for room (IntakeThreads)
+        context.getRegistry().bind("intakeThreads", IntakeThreads.create(context, "intake",
+                Integer.parseInt(context.resolvePropertyPlaceholders("{{gateway.intake.threads}}").trim()),
+                Integer.parseInt(context.resolvePropertyPlaceholders("{{gateway.intake.backlog:16}}").trim())));
         HealthCheckRegistry.get(context).register(new EgsCertificatesHealthCheck(services));
         ChainBeans chain = chain(context, p, services);
         Webhooks webhooks = Webhooks.from(p);
