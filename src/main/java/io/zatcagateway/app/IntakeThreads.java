@@ -19,8 +19,8 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * threads; they finish the backlog and stand idle. Thread dumps of the intake benchmark showed this: the poller parked
  * in the broker's blocking send and up to 14 of 16 threads waiting for work, with 1.6-1.7 of 2 cores busy.
  *
- * <p>The pool comes from Camel's executor service manager: its threads are named like Camel's, it is a managed
- * thread pool (JMX, Hawtio), and the context shuts it down when it stops.
+ * <p>The pool comes from Camel's executor service manager: its threads are named like Camel's ("... - intake"), it is
+ * a managed thread pool (JMX, Hawtio: {@code IntakeThreads(0x...)}), and the context shuts it down when it stops.
  */
 public final class IntakeThreads {
     private IntakeThreads() {
@@ -37,7 +37,8 @@ public final class IntakeThreads {
         profile.setMaxPoolSize(threads);
         profile.setMaxQueueSize(backlog);
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
-        ExecutorService pool = context.getExecutorServiceManager().newThreadPool(IntakeThreads.class, name, profile);
+        // the source names the pool's MBean: IntakeThreads(0x...)
+        ExecutorService pool = context.getExecutorServiceManager().newThreadPool(new IntakeThreads(), name, profile);
         if (!(pool instanceof ThreadPoolExecutor tpe)) {
             throw new IllegalStateException("Camel made the intake pool as " + pool.getClass().getName() + ", not a ThreadPoolExecutor");
         }

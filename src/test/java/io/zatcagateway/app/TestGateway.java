@@ -134,8 +134,15 @@ public final class TestGateway implements AutoCloseable {
         if (!Files.isDirectory(d)) {
             return List.of();
         }
-        try (Stream<Path> s = Files.walk(d)) {
-            return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+        // the gateway writes a hidden temporary file and renames it: one that vanishes during the walk is looked at again
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> s = Files.walk(d)) {
+                return s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
+            } catch (java.io.UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -241,7 +241,7 @@ public final class IntakeBench {
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         int found = 0;
         for (ObjectName pool : mbs.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null)) {
-            if ("intake".equals(mbs.getAttribute(pool, "Id"))) {
+            if (pool.getKeyProperty("name").startsWith("\"IntakeThreads(")) {
                 boolean growing = threads > (Integer) mbs.getAttribute(pool, "MaximumPoolSize");
                 for (String attribute : growing ? List.of("MaximumPoolSize", "CorePoolSize") : List.of("CorePoolSize", "MaximumPoolSize")) {
                     mbs.setAttribute(pool, new Attribute(attribute, threads));
@@ -250,7 +250,8 @@ public final class IntakeBench {
             }
         }
         if (found != 1) {
-            throw new IllegalStateException(found + " thread pools with id intake in Camel's MBeans, expected 1");
+            throw new IllegalStateException(found + " IntakeThreads pools in Camel's MBeans, expected 1: "
+                    + mbs.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null));
         }
     }
 
