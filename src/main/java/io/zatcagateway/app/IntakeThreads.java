@@ -17,7 +17,7 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  * <p>Why it waits rather than running the file itself (Camel's caller-runs): a file run by the poller ends in a
  * durable send to the broker, which waits for the journal's disk sync. For all that time no file is handed to the
  * threads; they finish the backlog and stand idle. Thread dumps of the intake benchmark showed this: the poller parked
- * in the broker's blocking send and up to 14 of 16 threads waiting for work, with 1.6-1.7 of 2 cores busy.
+ * in the broker's blocking send while up to 14 of 16 threads waited for work.
  *
  * <p>The pool comes from Camel's executor service manager: its threads are named like Camel's ("... - intake"), it is
  * a managed thread pool (JMX, Hawtio: {@code IntakeThreads(0x...)}), and the context shuts it down when it stops.

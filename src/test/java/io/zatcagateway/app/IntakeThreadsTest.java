@@ -53,6 +53,8 @@ class IntakeThreadsTest {
             assertTrue(fourthDone.await(10, TimeUnit.SECONDS));
             assertEquals(4, ranIn.size());
             assertTrue(ranIn.stream().allMatch(n -> n.endsWith(" - intake")), "every task ran in an intake thread: " + ranIn);
+            camel.stop();
+            assertTrue(pool.isShutdown(), "the context's executor service manager shuts the pool down when the context stops");
         }
     }
 
