@@ -36,7 +36,7 @@ public final class IntakeThreads {
         profile.setPoolSize(threads);
         profile.setMaxPoolSize(threads);
         profile.setMaxQueueSize(backlog);
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns); // replaced by WaitForRoom below
         // the source names the pool's MBean: IntakeThreads(0x...)
         ExecutorService pool = context.getExecutorServiceManager().newThreadPool(new IntakeThreads(), name, profile);
         if (!(pool instanceof ThreadPoolExecutor tpe)) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A burst of inbox files larger than the intake threads and their backlog together: one thread and a backlog of one,
- * so most files of the poll do not fit and run on the poller itself (caller runs) instead of failing and coming again.
- * Every document arrives once, every file is archived, none is left, refused or retried.
+ * so most files of the poll do not fit, and the poller waits for room (IntakeThreads) instead of running them itself
+ * or refusing them. Every document arrives once, in an intake thread; every file is archived, none is left, refused
+ * or retried.
  */
 class IntakeBacklogTest {
     @TempDir
@@ -34,15 +35,22 @@ class IntakeBacklogTest {
         List<String> numbers = new ArrayList<>();
         try (TestGateway gw = new TestGateway(dir, Map.of("gateway.intake.threads", "1", "gateway.intake.backlog", "1"))) {
             List<String> redelivered = Collections.synchronizedList(new ArrayList<>());
+            // the thread each file is sent to direct:intake from: an intake thread, or the poller had it run itself
+            List<String> sentFrom = Collections.synchronizedList(new ArrayList<>());
             EventNotifierSupport redeliveries = new EventNotifierSupport() {
                 @Override
                 public void notify(CamelEvent event) {
-                    redelivered.add(String.valueOf(((CamelEvent.ExchangeRedeliveryEvent) event).getExchange().getIn().getHeader("ZgwSource")));
+                    if (event instanceof CamelEvent.ExchangeRedeliveryEvent r) {
+                        redelivered.add(String.valueOf(r.getExchange().getIn().getHeader("ZgwSource")));
+                    } else if (event instanceof CamelEvent.ExchangeSendingEvent s && "direct://intake".equals(s.getEndpoint().getEndpointUri())
+                            && "file".equals(s.getExchange().getIn().getHeader("ZgwChannel"))) {
+                        sentFrom.add(Thread.currentThread().getName());
+                    }
                 }
 
                 @Override
                 public boolean isEnabled(CamelEvent event) {
-                    return event instanceof CamelEvent.ExchangeRedeliveryEvent;
+                    return event instanceof CamelEvent.ExchangeRedeliveryEvent || event instanceof CamelEvent.ExchangeSendingEvent;
                 }
             };
             gw.context().getManagementStrategy().addEventNotifier(redeliveries);
@@ -74,8 +82,11 @@ class IntakeBacklogTest {
             assertTrue(gw.files("inbox").isEmpty(), gw.files("inbox").toString());
             assertTrue(gw.files("error").isEmpty(), gw.files("error").toString());
             assertTrue(gw.files("duplicates").isEmpty(), gw.files("duplicates").toString());
-            // the overflow ran on the poller: no file was refused by the pool and came again by redelivery
+            // the overflow waited for room: no file was refused by the pool and came again by redelivery, and none ran on
+            // the poller
             assertEquals(List.of(), redelivered, "inputs redelivered");
+            assertEquals(files, sentFrom.size(), "files handed to direct:intake: " + sentFrom);
+            assertTrue(sentFrom.stream().allMatch(t -> t.endsWith(" - intake")), "every file ran in an intake thread: " + sentFrom);
         }
     }
 }

@@ -166,7 +166,7 @@ public final class IntakeBench {
 
     /**
      * {@code -Dbench.setting=-Dintake.consume=true}: the bench consumes the EGS queues during the round (4 listeners
-     * in this JVM, as before 2026-12-06) and counts what it received. By default it counts the messages on the queues at
+     * in this JVM, as until 2026-12-06, evening) and counts what it received. By default it counts the messages on the queues at
      * the broker and empties them before each round: the intake ends at the queue, and a consumer in the timed window
      * adds the broker's delivery and acknowledgement work to every document's CPU.
      */
