@@ -53,6 +53,11 @@ public final class GatewayConfiguration implements CamelConfiguration {
             context.getRegistry().bind("inboxArchive",
                     new InboxArchive(inboxReadLock, Path.of(context.resolvePropertyPlaceholders("{{gateway.path.archive}}"))));
         }
+        // the files each folder or SFTP consumer has taken and not yet finished (InProgressFiles: Camel's default
+        // slows down for good after 100,000 file names)
+        for (String name : List.of("inboxInProgress", "sftpInProgress", "replayInProgress")) {
+            context.getRegistry().bind(name, InProgressFiles.create(InProgressFiles.DEFAULT_MAX));
+        }
         // the intake-folder route's threads: beyond the backlog the poller waits for room (IntakeThreads)
         context.getRegistry().bind("intakeThreads", IntakeThreads.create(context, "intake",
                 Integer.parseInt(context.resolvePropertyPlaceholders("{{gateway.intake.threads}}").trim()),
