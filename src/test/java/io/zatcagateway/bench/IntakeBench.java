@@ -22,7 +22,8 @@ import javax.management.ObjectName;
  * for 4 EGS units (plants 1101-1104), dropped into data/inbox/sap, transformed (Saxon), pre-flighted, addressed,
  * checked for repeats (H2) and put on the persistent EGS queues of the embedded broker. Prints documents per second
  * for a warm-up round and the measured rounds, each with its CPU per document and, measured right after it, the cost of
- * the bench document's XSLT alone ({@link #xsltAlone}): the machine's speed at that moment.
+ * the bench document's XSLT alone ({@link #xsltAlone}): the machine's speed at that moment. The last line sums up the
+ * second half of the rounds (min, median and max), when the JIT has settled.
  *
  * <p>{@code -Dbench.setting=-Dintake.alternate=4,16} compares intake thread counts in one JVM: before each measured
  * round the folder route's thread pool is resized (through Camel's thread-pool MBean) to the next count of the list, so
@@ -58,6 +59,9 @@ public final class IntakeBench {
             Path staging = Files.createDirectories(dir.resolve("staging"));
             Path inbox = dir.resolve("gw/inbox/sap");
             int size = 0;
+            // the second half of the folder rounds, once the JIT has settled: documents/s and the XSLT alone
+            List<Double> steady = new ArrayList<>();
+            List<Double> steadyXslt = new ArrayList<>();
             for (int round = 0; round <= rounds; round++) {
                 int n = round == 0 ? docs / 2 : docs;
                 List<Path> files = new ArrayList<>(n);
@@ -109,9 +113,18 @@ public final class IntakeBench {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 String used = cpu.perDocument(n);
+                double xslt = xsltAlone(reference);
                 System.out.printf("%s: %d documents (4 EGS, %d-byte UBL each) from file drop to EGS queue in %.2f s: %.0f documents/s; %s%s; "
                                 + "then the XSLT alone: %.0f µs/document (one thread per core)%n",
-                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds, used, threads, xsltAlone(reference));
+                        round == 0 ? "warm-up" : "round " + round, n, size, seconds, n / seconds, used, threads, xslt);
+                if (round > rounds / 2 && !direct && ALTERNATE.length == 0) {
+                    steady.add(n / seconds);
+                    steadyXslt.add(xslt);
+                }
+            }
+            if (!steady.isEmpty()) {
+                System.out.printf("rounds %d-%d: %.0f / %.0f / %.0f documents/s (min / median / max); the XSLT alone %.0f / %.0f / %.0f µs/document%n",
+                        rounds / 2 + 1, rounds, min(steady), median(steady), max(steady), min(steadyXslt), median(steadyXslt), max(steadyXslt));
             }
             for (MessageConsumer c : consumers) {
                 c.close();
@@ -127,6 +140,20 @@ public final class IntakeBench {
             System.out.println("read locks: " + locks + " left in the database");
         }
         removeUnlessKept(dir);
+    }
+
+    static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
     }
 
     /**
