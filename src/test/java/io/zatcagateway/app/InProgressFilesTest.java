@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The files in progress of the folder and SFTP consumers (InProgressFiles): a name is held while its file is in flight
- * and forgotten when it is done, however many different names pass.
+ * The files in progress of the inbox, SFTP and replay consumers (InProgressFiles): a name is held while its file is in
+ * flight and forgotten when it is done, however many different names pass.
  */
 class InProgressFilesTest {
     @TempDir
@@ -38,9 +38,9 @@ class InProgressFilesTest {
 
     /**
      * A quarter of a million different file names, each taken and finished: Camel 4.18's default repository keeps
-     * every name and, past 100,000, rebuilds its queue of 100,000+ names for each new file (hours for this loop). The
-     * time limit is far above the loop's own time (well under a second); it guards against that collapse, it does not
-     * measure speed.
+     * every name and, past 100,000, rebuilds its queue of 100,000+ names for each new file (tried in its place, this
+     * test timed out). The time limit is far above the loop's own time (well under a second); it guards against that
+     * collapse, it does not measure speed.
      */
     @Test
     void manyDifferentFileNamesLeaveNothingBehind() {
