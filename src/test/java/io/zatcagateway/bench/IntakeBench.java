@@ -193,7 +193,7 @@ public final class IntakeBench {
 
     /**
      * {@code -Dbench.setting=-Dintake.consume=true}: the bench consumes the EGS queues during the round (4 listeners
-     * in this JVM, as until 2026-12-06, evening) and counts what it received. By default it counts the messages on the queues at
+     * in this JVM, as before 2026-12-06, night) and counts what it received. By default it counts the messages on the queues at
      * the broker and empties them before each round: the intake ends at the queue, and a consumer in the timed window
      * adds the broker's delivery and acknowledgement work to every document's CPU.
      */
@@ -265,20 +265,19 @@ public final class IntakeBench {
 
     /** Resizes the folder route's intake threads (IntakeThreads); the core size never exceeds the maximum on the way. */
     static void poolSize(int threads) throws Exception {
-        MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         int found = 0;
-        for (ObjectName pool : mbs.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null)) {
+        for (ObjectName pool : MBEANS.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null)) {
             if (pool.getKeyProperty("name").startsWith("\"IntakeThreads(")) {
-                boolean growing = threads > (Integer) mbs.getAttribute(pool, "MaximumPoolSize");
+                boolean growing = threads > (Integer) MBEANS.getAttribute(pool, "MaximumPoolSize");
                 for (String attribute : growing ? List.of("MaximumPoolSize", "CorePoolSize") : List.of("CorePoolSize", "MaximumPoolSize")) {
-                    mbs.setAttribute(pool, new Attribute(attribute, threads));
+                    MBEANS.setAttribute(pool, new Attribute(attribute, threads));
                 }
                 found++;
             }
         }
         if (found != 1) {
             throw new IllegalStateException(found + " IntakeThreads pools in Camel's MBeans, expected 1: "
-                    + mbs.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null));
+                    + MBEANS.queryNames(new ObjectName("org.apache.camel:type=threadpools,*"), null));
         }
     }
 
